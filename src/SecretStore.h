@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+
+namespace Kini {
+
+struct StoreResult
+{
+    enum Status {
+        Ok,
+        NotFound, // nothing stored under that key: the only answer that means "no saved session"
+        Unavailable, // no D-Bus session, no secret service, no collection
+        Denied, // locked keyring, user refused
+        Failed, // anything else
+    };
+    Status status = Ok;
+    QByteArray secret; // read: the value
+    QString message; // plain words, for the UI
+
+    bool ok() const { return status == Ok; }
+};
+
+// Asynchronous secret storage. Operations run one at a time in the order they were asked for, so
+// a later write can never be overtaken by an earlier one. Each callback runs later from the event
+// loop (never inside the call), and not at all once its context object is gone.
+class SecretStore : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const StoreResult &)>;
+
+    using QObject::QObject;
+    virtual void read(const QString &key, QObject *context, Callback done) = 0;
+    virtual void write(const QString &key, const QByteArray &secret, QObject *context,
+                       Callback done) = 0;
+    virtual void remove(const QString &key, QObject *context, Callback done) = 0;
+};
+
+// In-memory store for unit tests, with failure injection.
+class MemorySecretStore final : public SecretStore
+{
+    Q_OBJECT
+public:
+    using SecretStore::SecretStore;
+
+    void read(const QString &key, QObject *context, Callback done) override;
+    void write(const QString &key, const QByteArray &secret, QObject *context,
+               Callback done) override;
+    void remove(const QString &key, QObject *context, Callback done) override;
+
+    // Every following operation answers this status (Ok restores normal behaviour).
+    void setFailure(StoreResult::Status status, const QString &message = QString());
+    QHash<QString, QByteArray> contents() const { return m_values; }
+    int writeCount() const { return m_writes; }
+
+private:
+    void answer(QObject *context, Callback done, StoreResult result);
+
+    QHash<QString, QByteArray> m_values;
+    StoreResult::Status m_failure = StoreResult::Ok;
+    QString m_failureMessage;
+    int m_writes = 0;
+};
+
+} // namespace Kini

@@ -1,0 +1,133 @@
+#pragma once
+
+#include "ApiError.h"
+#include "Clock.h"
+#include "Jwt.h"
+#include "ServerConfig.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace Kini {
+
+class SecretStore;
+
+// The login / refresh state machine. It owns the tokens; the Interceptor asks it for the current
+// access token and waits on it for refreshes.
+//
+//                signIn() ok                       refresh ok (rotated pair saved)
+//   SignedOut ───────────────► Active ◄──────────────────────────┐
+//      ▲  │ resume(): keychain   │  │ due by clock (exp - margin),  │
+//      │  │ read, then refresh   │  │ or an API 401 token_not_valid │
+//      │  └──────────────────────┘  ▼                               │
+//      │                         Refreshing ──────────────────────────┘
+//      │ signOut()                  │   network error / 5xx / timeout / bad body:
+//      │ (keychain entry deleted)   │   tokens kept, waiting requests fail, retry later
+//      │                            ▼
+//      └──────────────────────── Expired   refresh answered 401/400, or the refresh token's
+//                                          exp passed by the clock: the password is needed
+//
+// At most one refresh is in flight; everyone who needs one waits for refreshFinished().
+class TokenSession : public QObject
+{
+    Q_OBJECT
+public:
+    enum class State { SignedOut, SigningIn, Resuming, Active, Refreshing, Expired };
+    Q_ENUM(State)
+
+    // network is the Interceptor (token calls go through it, marked to bypass interception).
+    TokenSession(QNetworkAccessManager *network, SecretStore *store,
+                 const Clock *clock = SystemClock::instance(), QObject *parent = nullptr);
+    ~TokenSession() override;
+
+    void setConfig(const ServerConfig &config);
+    const ServerConfig &config() const { return m_config; }
+    const Clock *clock() const { return m_clock; }
+    QString username() const { return m_username; }
+    State state() const { return m_state; }
+    bool keepSignedIn() const { return m_keep; }
+
+    const Jwt &accessToken() const { return m_access; }
+    const Jwt &refreshToken() const { return m_refresh; }
+    // When each token arrived, by the session clock; the countdown's full length is exp - this.
+    qint64 accessReceivedMs() const { return m_accessReceivedMs; }
+    qint64 refreshReceivedMs() const { return m_refreshReceivedMs; }
+    // Planned time of the next proactive refresh (epoch ms), 0 if none is planned.
+    qint64 nextRefreshMs() const { return m_nextRefreshMs; }
+
+    bool isRefreshing() const { return m_refreshReply != nullptr; }
+    bool hasTokens() const { return !m_refresh.isNull() || !m_access.isNull(); }
+    // An access token that may still be sent: known expiry not yet reached (with a little
+    // slack), or no known expiry at all.
+    bool hasUsableAccess() const;
+    // The refresh token's known expiry has passed by the clock.
+    bool refreshTokenExpired() const;
+
+    // Starts an asynchronous sign-in. The password is not kept after the request is built.
+    void signIn(const QString &username, QString password, bool keepSignedIn);
+    void cancelSignIn();
+    // Reads the refresh token saved for username from the store and refreshes with it.
+    void resume(const QString &username);
+    // Starts a refresh unless one is in flight. False when there is no refresh token to use
+    // (refreshFinished() is not emitted then).
+    bool refresh();
+    // Called by the Interceptor when the API answered 401 token_not_valid to usedAccess.
+    // Returns true when the caller should wait for refreshFinished() and replay; false when a
+    // replay cannot help (the token was already replaced by a refresh that was itself rejected).
+    bool accessRejected(const QByteArray &usedAccess);
+    void reportAccountDisabled(const QString &detail);
+    // Forgets the tokens, deletes the saved refresh token, and (when configured) blacklists it.
+    void signOut();
+
+    // For tests: how often the clock is checked for a due refresh (default 1000 ms).
+    void setTickIntervalMs(int ms);
+
+Q_SIGNALS:
+    void stateChanged(Kini::TokenSession::State state);
+    void tokensChanged();
+    void signInFinished(const Kini::ApiError &error); // kind None on success
+    void resumeFinished(const Kini::ApiError &error); // kind None on success
+    void refreshStarted();
+    void refreshFinished(const Kini::ApiError &error); // kind None on success
+    void sessionExpired(const QString &reason); // the password is needed again
+    void accountDisabled(const QString &detail);
+    void storageWarning(const QString &message); // the keychain failed; the session goes on
+    void signedOut();
+
+private:
+    void setState(State state);
+    void setTokens(const QByteArray &access, const QByteArray &refresh);
+    void onTick();
+    void planNextRefresh();
+    void finishRefresh(QNetworkReply *reply);
+    void expire(const QString &reason);
+    void saveRefreshToken();
+    QNetworkReply *postJson(const QUrl &url, const QByteArray &body, int timeoutMs);
+
+    QNetworkAccessManager *m_network;
+    SecretStore *m_store;
+    const Clock *m_clock;
+    ServerConfig m_config;
+    QString m_username;
+    State m_state = State::SignedOut;
+    bool m_keep = false;
+
+    Jwt m_access;
+    Jwt m_refresh;
+    qint64 m_accessReceivedMs = 0;
+    qint64 m_refreshReceivedMs = 0;
+    qint64 m_nextRefreshMs = 0;
+    qint64 m_lastRejectionRefreshMs = 0;
+    int m_failedRefreshes = 0;
+    QByteArray m_savedRefresh; // what the store holds for this session, as far as we know
+
+    QPointer<QNetworkReply> m_signInReply;
+    QPointer<QNetworkReply> m_refreshReply;
+    QTimer m_tick;
+};
+
+} // namespace Kini
