@@ -32,7 +32,7 @@ struct ApiError
     bool isError() const { return kind != None; }
     static ApiError make(Kind kind, const QString &message, int httpStatus = 0)
     {
-        return ApiError { kind, message, httpStatus };
+        return ApiError {kind, message, httpStatus};
     }
 };
 

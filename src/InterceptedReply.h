@@ -50,11 +50,16 @@ protected:
 
 private:
     void start();
+    bool isApiOrigin(const QUrl &url) const;
+    void failForSession();
     void waitForRefresh();
     void sendHop();
+    friend class Interceptor;
+    void launchHop(bool holdsSlot);
+    void dropHop();
     void onHopFinished();
     bool followRedirect(int status);
-    void finishFromHop(QNetworkReply *hop);
+    void finishFromHop(QNetworkReply *hop, const QByteArray &body);
     void fail(const ApiError &error, QNetworkReply::NetworkError code);
     void complete();
 
@@ -78,6 +83,8 @@ private:
     int m_redirects = 0;
     bool m_replayed = false;
     bool m_authorized = false;
+    bool m_startedAtApi = false;
+    bool m_holdsSlot = false;
     bool m_done = false;
 };
 

@@ -2,9 +2,11 @@
 
 #include <QNetworkAccessManager>
 #include <QPointer>
+#include <QQueue>
 
 namespace Kini {
 
+class InterceptedReply;
 class TokenSession;
 
 // The one QNetworkAccessManager of the app. Requests to the API's origin get
@@ -18,8 +20,8 @@ class Interceptor : public QNetworkAccessManager
     Q_OBJECT
 public:
     // Request attribute: true marks the session's token calls, which go out untouched.
-    static constexpr QNetworkRequest::Attribute BypassAttribute =
-            static_cast<QNetworkRequest::Attribute>(QNetworkRequest::User + 1);
+    static constexpr QNetworkRequest::Attribute BypassAttribute
+            = static_cast<QNetworkRequest::Attribute>(QNetworkRequest::User + 1);
 
     explicit Interceptor(QObject *parent = nullptr);
 
@@ -34,8 +36,14 @@ private:
     friend class InterceptedReply;
     // One real network hop, bypassing interception.
     QNetworkReply *sendHop(Operation op, const QNetworkRequest &request, QIODevice *body);
+    // Qt opens at most six connections per host. API hops may use five, so a refresh call always
+    // finds a free connection instead of queueing behind requests that wait on it (C11).
+    void queueApiHop(InterceptedReply *reply);
+    void releaseApiHop();
 
     QPointer<TokenSession> m_session;
+    QQueue<QPointer<InterceptedReply>> m_waitingHops;
+    int m_apiHopsInFlight = 0;
 };
 
 } // namespace Kini

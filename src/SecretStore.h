@@ -37,7 +37,8 @@ public:
     using QObject::QObject;
     virtual void read(const QString &key, QObject *context, Callback done) = 0;
     virtual void write(const QString &key, const QByteArray &secret, QObject *context,
-                       Callback done) = 0;
+                       Callback done)
+            = 0;
     virtual void remove(const QString &key, QObject *context, Callback done) = 0;
 };
 

@@ -58,6 +58,10 @@ public:
     qint64 refreshReceivedMs() const { return m_refreshReceivedMs; }
     // Planned time of the next proactive refresh (epoch ms), 0 if none is planned.
     qint64 nextRefreshMs() const { return m_nextRefreshMs; }
+    // The server's clock minus ours, estimated from the Date header of token answers (0 when
+    // within 2 s). All token arithmetic and countdowns use serverNowMs().
+    qint64 clockOffsetMs() const { return m_clockOffsetMs; }
+    qint64 serverNowMs() const { return m_clock->nowMs() + m_clockOffsetMs; }
 
     bool isRefreshing() const { return m_refreshReply != nullptr; }
     bool hasTokens() const { return !m_refresh.isNull() || !m_access.isNull(); }
@@ -80,10 +84,17 @@ public:
     // replay cannot help (the token was already replaced by a refresh that was itself rejected).
     bool accessRejected(const QByteArray &usedAccess);
     void reportAccountDisabled(const QString &detail);
+    // An authorized API call succeeded: whatever disabled the account is over.
+    void reportAccountUsable() { m_accountDisabled = false; }
+    // The API said user_inactive / user_not_found. While so, only one refresh is allowed (C05).
+    bool isAccountDisabled() const { return m_accountDisabled; }
     // Forgets the tokens, deletes the saved refresh token, and (when configured) blacklists it.
     void signOut();
 
-    // For tests: how often the clock is checked for a due refresh (default 1000 ms).
+    // Looks at the clock: starts a refresh that has fallen due, or ends a session whose tokens
+    // both expired. Runs every tick; a wall-clock jump is therefore noticed within one tick.
+    void checkClock();
+    // For tests: how often checkClock() runs (default 1000 ms).
     void setTickIntervalMs(int ms);
 
 Q_SIGNALS:
@@ -101,9 +112,10 @@ Q_SIGNALS:
 private:
     void setState(State state);
     void setTokens(const QByteArray &access, const QByteArray &refresh);
-    void onTick();
     void planNextRefresh();
+    void finishSignIn(QNetworkReply *reply);
     void finishRefresh(QNetworkReply *reply);
+    void updateClockOffset(QNetworkReply *reply, qint64 sentMs);
     void expire(const QString &reason);
     void saveRefreshToken();
     QNetworkReply *postJson(const QUrl &url, const QByteArray &body, int timeoutMs);
@@ -121,9 +133,17 @@ private:
     qint64 m_accessReceivedMs = 0;
     qint64 m_refreshReceivedMs = 0;
     qint64 m_nextRefreshMs = 0;
-    qint64 m_lastRejectionRefreshMs = 0;
+    qint64 m_clockOffsetMs = 0;
+    qint64 m_requestSentMs = 0;
+    qint64 m_lastRefreshMs = 0;
     int m_failedRefreshes = 0;
+    bool m_rejectionRefresh = false; // the refresh in flight was caused by an API 401
+    QByteArray m_rejectionAccess; // an access token obtained by such a refresh
+    bool m_accountDisabled = false;
+    int m_refreshesWhileDisabled = 0;
+    State m_stateBeforeSignIn = State::SignedOut;
     QByteArray m_savedRefresh; // what the store holds for this session, as far as we know
+    QByteArray m_refreshingWith; // the refresh token sent by the refresh in flight
 
     QPointer<QNetworkReply> m_signInReply;
     QPointer<QNetworkReply> m_refreshReply;

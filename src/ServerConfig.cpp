@@ -1,0 +1,125 @@
+#include "ServerConfig.h"
+
+#include <QSettings>
+
+namespace Kini {
+
+namespace {
+
+int effectivePort(const QUrl &url)
+{
+    const QString scheme = url.scheme().toLower();
+    return url.port(scheme == QLatin1String("https")          ? 443
+                            : scheme == QLatin1String("http") ? 80
+                                                              : -1);
+}
+
+// QSettings group names may not contain '/'; keep them readable but unambiguous.
+QString groupFor(const QUrl &baseUrl)
+{
+    return QStringLiteral("servers/")
+            + QString::fromLatin1(
+                    baseUrl.toString(QUrl::FullyEncoded).toUtf8().toPercentEncoding());
+}
+
+} // namespace
+
+QUrl ServerConfig::resolve(const QString &pathOrUrl) const
+{
+    const QString text = pathOrUrl.trimmed();
+    const QUrl given(text, QUrl::StrictMode);
+    if (given.isValid() && !given.scheme().isEmpty() && !given.host().isEmpty())
+        return given;
+    // Relative to the base: "me/" -> base + "me/", "/api/x" -> origin + "/api/x".
+    return baseUrl.resolved(QUrl(text));
+}
+
+bool ServerConfig::isSameOrigin(const QUrl &url) const
+{
+    return url.isValid() && baseUrl.isValid()
+            && url.scheme().compare(baseUrl.scheme(), Qt::CaseInsensitive) == 0
+            && url.host().compare(baseUrl.host(), Qt::CaseInsensitive) == 0
+            && effectivePort(url) == effectivePort(baseUrl);
+}
+
+QString ServerConfig::origin() const
+{
+    return originOf(baseUrl);
+}
+
+QString ServerConfig::originOf(const QUrl &url)
+{
+    if (!url.isValid() || url.host().isEmpty())
+        return QString();
+    return url.scheme().toLower() + QStringLiteral("://") + url.host().toLower() + QLatin1Char(':')
+            + QString::number(effectivePort(url));
+}
+
+QString ServerConfig::sessionKey(const QString &username) const
+{
+    return origin() + baseUrl.path() + QLatin1Char(' ') + username;
+}
+
+QUrl ServerConfig::normalizeBaseUrl(const QString &text)
+{
+    QString trimmed = text.trimmed();
+    if (trimmed.isEmpty())
+        return QUrl();
+    if (!trimmed.contains(QStringLiteral("://")))
+        trimmed.prepend(QStringLiteral("http://"));
+    QUrl url(trimmed, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty())
+        return QUrl();
+    const QString scheme = url.scheme().toLower();
+    if (scheme != QLatin1String("http") && scheme != QLatin1String("https"))
+        return QUrl();
+    url.setScheme(scheme);
+    url.setQuery(QString());
+    url.setFragment(QString());
+    QString path = url.path();
+    if (!path.endsWith(QLatin1Char('/')))
+        path += QLatin1Char('/');
+    url.setPath(path);
+    return url;
+}
+
+void ServerConfig::save(QSettings &settings) const
+{
+    settings.beginGroup(groupFor(baseUrl));
+    settings.setValue(QStringLiteral("baseUrl"), baseUrl.toString());
+    settings.setValue(QStringLiteral("obtainPath"), obtainPath);
+    settings.setValue(QStringLiteral("refreshPath"), refreshPath);
+    settings.setValue(QStringLiteral("blacklistPath"), blacklistPath);
+    settings.setValue(QStringLiteral("usernameField"), usernameField);
+    settings.setValue(QStringLiteral("passwordField"), passwordField);
+    settings.setValue(QStringLiteral("accessField"), accessField);
+    settings.setValue(QStringLiteral("refreshField"), refreshField);
+    settings.setValue(QStringLiteral("requestTimeoutMs"), requestTimeoutMs);
+    settings.setValue(QStringLiteral("refreshTimeoutMs"), refreshTimeoutMs);
+    settings.endGroup();
+}
+
+ServerConfig ServerConfig::load(QSettings &settings, const QUrl &baseUrl)
+{
+    ServerConfig config;
+    config.baseUrl = baseUrl;
+    settings.beginGroup(groupFor(baseUrl));
+    auto text = [&settings](const char *key, const QString &fallback) {
+        return settings.value(QLatin1String(key), fallback).toString();
+    };
+    config.obtainPath = text("obtainPath", config.obtainPath);
+    config.refreshPath = text("refreshPath", config.refreshPath);
+    config.blacklistPath = text("blacklistPath", config.blacklistPath);
+    config.usernameField = text("usernameField", config.usernameField);
+    config.passwordField = text("passwordField", config.passwordField);
+    config.accessField = text("accessField", config.accessField);
+    config.refreshField = text("refreshField", config.refreshField);
+    config.requestTimeoutMs
+            = settings.value(QStringLiteral("requestTimeoutMs"), config.requestTimeoutMs).toInt();
+    config.refreshTimeoutMs
+            = settings.value(QStringLiteral("refreshTimeoutMs"), config.refreshTimeoutMs).toInt();
+    settings.endGroup();
+    return config;
+}
+
+} // namespace Kini

@@ -1,0 +1,718 @@
+#include "TokenSession.h"
+
+#include "Interceptor.h"
+#include "KiniLog.h"
+#include "SecretStore.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimeZone>
+
+#include <algorithm>
+
+namespace Kini {
+
+namespace {
+
+// A token endpoint answer larger than this is not a token answer.
+constexpr qint64 kMaxTokenAnswerBytes = 1024 * 1024;
+// Never refresh proactively more often than this, whatever the clocks say.
+constexpr qint64 kMinRefreshIntervalMs = 5000;
+constexpr qint64 kMaxRetryDelayMs = 60000;
+const char kTooLargeProperty[] = "kiniTooLarge";
+
+// RFC 6750 b64token: what may follow "Bearer " in a header. Anything else (CR, LF, spaces,
+// control characters) could smuggle a header, so such a token is refused, not sent.
+bool isHeaderSafeToken(const QByteArray &token)
+{
+    if (token.isEmpty() || token.size() > 16384)
+        return false;
+    qsizetype i = 0;
+    for (; i < token.size(); ++i) {
+        const char c = token.at(i);
+        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        if (!ok)
+            break;
+    }
+    for (; i < token.size(); ++i) {
+        if (token.at(i) != '=')
+            return false;
+    }
+    return true;
+}
+
+struct TokenAnswer
+{
+    ApiError error;
+    int status = 0;
+    QJsonObject json;
+    bool isJson = false;
+};
+
+QString detailOf(const QJsonObject &json)
+{
+    return json.value(QLatin1String("detail")).toString();
+}
+
+// "username: This field is required." lines from a DRF validation answer.
+QString fieldMessages(const QJsonObject &json)
+{
+    QStringList lines;
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        QStringList texts;
+        if (it.value().isArray()) {
+            const QJsonArray array = it.value().toArray();
+            for (const QJsonValue &v : array)
+                texts << v.toString();
+        } else {
+            texts << it.value().toString();
+        }
+        texts.removeAll(QString());
+        if (!texts.isEmpty())
+            lines << (it.key() == QLatin1String("detail")
+                              ? texts.join(QLatin1Char(' '))
+                              : it.key() + QStringLiteral(": ") + texts.join(QLatin1Char(' ')));
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+// Reads a finished token-endpoint reply into status + JSON object, or a transport / format error.
+TokenAnswer readTokenAnswer(QNetworkReply *reply)
+{
+    TokenAnswer answer;
+    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QString where = reply->url().host() + QLatin1Char(':')
+            + QString::number(reply->url().port(
+                    reply->url().scheme() == QLatin1String("https") ? 443 : 80));
+
+    if (reply->property(kTooLargeProperty).toBool()) {
+        answer.error = ApiError::make(
+                ApiError::InvalidResponse,
+                QObject::tr("The server's answer was larger than %1 KiB; that is not a token "
+                            "answer. Nothing was stored.")
+                        .arg(kMaxTokenAnswerBytes / 1024),
+                answer.status);
+        return answer;
+    }
+    if (answer.status == 0) {
+        switch (reply->error()) {
+        // The session never aborts a reply it still listens to, so a cancel here is Qt's
+        // transfer timeout.
+        case QNetworkReply::OperationCanceledError:
+        case QNetworkReply::TimeoutError:
+            answer.error = ApiError::make(ApiError::Timeout,
+                                          QObject::tr("%1 did not answer in time.").arg(where));
+            break;
+        case QNetworkReply::SslHandshakeFailedError:
+            answer.error = ApiError::make(ApiError::Tls,
+                                          QObject::tr("Secure connection to %1 failed: %2")
+                                                  .arg(where, reply->errorString()));
+            break;
+        default:
+            answer.error = ApiError::make(
+                    ApiError::Network,
+                    QObject::tr("Could not reach %1: %2").arg(where, reply->errorString()));
+            break;
+        }
+        return answer;
+    }
+
+    const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    answer.isJson = parseError.error == QJsonParseError::NoError && doc.isObject();
+    if (answer.isJson) {
+        answer.json = doc.object();
+    } else if (reply->error() == QNetworkReply::NoError || answer.status >= 300) {
+        const QString contentType
+                = reply->header(QNetworkRequest::ContentTypeHeader).toString().toLower();
+        const bool html
+                = contentType.contains(QLatin1String("html")) || body.trimmed().startsWith('<');
+        QString message;
+        if (html)
+            message = QObject::tr("The server answered HTML (%1) where JSON was expected.")
+                              .arg(answer.status);
+        else if (body.isEmpty())
+            message = QObject::tr("The server answered %1 with an empty body where JSON was "
+                                  "expected.")
+                              .arg(answer.status);
+        else
+            message = QObject::tr("The server answered %1 with a body that is not a JSON "
+                                  "object (%2).")
+                              .arg(answer.status)
+                              .arg(parseError.error == QJsonParseError::NoError
+                                           ? QObject::tr("valid JSON, but not an object")
+                                           : parseError.errorString());
+        answer.error = ApiError::make(ApiError::InvalidResponse, message, answer.status);
+    }
+    if (!answer.isJson && reply->error() != QNetworkReply::NoError && answer.status < 300) {
+        answer.error = ApiError::make(
+                ApiError::Network,
+                QObject::tr("The connection to %1 broke off: %2").arg(where, reply->errorString()),
+                answer.status);
+    }
+    return answer;
+}
+
+// The access (and maybe refresh) token of a 200 answer; empty with *error set otherwise.
+bool takeTokens(const TokenAnswer &answer, const ServerConfig &config, bool refreshRequired,
+                QByteArray *access, QByteArray *refresh, ApiError *error)
+{
+    const QJsonValue accessValue = answer.json.value(config.accessField);
+    const QJsonValue refreshValue = answer.json.value(config.refreshField);
+    auto bad = [error, &answer](const QString &message) {
+        *error = ApiError::make(ApiError::InvalidResponse, message, answer.status);
+        return false;
+    };
+    if (!accessValue.isString() || accessValue.toString().isEmpty())
+        return bad(QObject::tr("The server's answer has no usable \"%1\" token (check the access "
+                               "field name in the server settings).")
+                           .arg(config.accessField));
+    *access = accessValue.toString().toLatin1();
+    if (!isHeaderSafeToken(*access) || accessValue.toString().toLatin1() != *access)
+        return bad(QObject::tr("The server's access token contains characters that cannot be sent "
+                               "in a header; it was not used."));
+    if (refreshValue.isUndefined() || refreshValue.isNull()) {
+        if (refreshRequired)
+            return bad(QObject::tr("The server's answer has no \"%1\" token (check the refresh "
+                                   "field name in the server settings).")
+                               .arg(config.refreshField));
+        refresh->clear();
+        return true;
+    }
+    if (!refreshValue.isString() || refreshValue.toString().isEmpty())
+        return bad(QObject::tr("The server's \"%1\" token is not a non-empty string.")
+                           .arg(config.refreshField));
+    *refresh = refreshValue.toString().toLatin1();
+    if (!isHeaderSafeToken(*refresh))
+        return bad(QObject::tr("The server's refresh token contains characters that cannot be "
+                               "sent; it was not used."));
+    return true;
+}
+
+} // namespace
+
+TokenSession::TokenSession(QNetworkAccessManager *network, SecretStore *store, const Clock *clock,
+                           QObject *parent)
+    : QObject(parent)
+    , m_network(network)
+    , m_store(store)
+    , m_clock(clock)
+{
+    qRegisterMetaType<Kini::ApiError>();
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &TokenSession::checkClock);
+}
+
+TokenSession::~TokenSession()
+{
+    for (QNetworkReply *reply : {m_signInReply.data(), m_refreshReply.data()}) {
+        if (reply) {
+            reply->disconnect(this);
+            reply->abort();
+            reply->deleteLater();
+        }
+    }
+}
+
+void TokenSession::setConfig(const ServerConfig &config)
+{
+    m_config = config;
+}
+
+void TokenSession::setTickIntervalMs(int ms)
+{
+    m_tick.setInterval(ms);
+}
+
+void TokenSession::setState(State state)
+{
+    if (m_state == state)
+        return;
+    qCDebug(lcAuth) << "session state" << m_state << "->" << state;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+bool TokenSession::hasUsableAccess() const
+{
+    if (m_access.isNull())
+        return false;
+    const ClaimTime exp = m_access.expiry();
+    if (!exp.isValid())
+        return true; // no known expiry: use it until the server says otherwise
+    const qint64 lifetime = exp.msecs - m_accessReceivedMs;
+    const qint64 slack = std::clamp<qint64>(lifetime / 20, 0, 2000);
+    return serverNowMs() + slack < exp.msecs;
+}
+
+bool TokenSession::refreshTokenExpired() const
+{
+    const ClaimTime exp = m_refresh.expiry();
+    return exp.isValid() && serverNowMs() >= exp.msecs;
+}
+
+QNetworkReply *TokenSession::postJson(const QUrl &url, const QByteArray &body, int timeoutMs)
+{
+    QNetworkRequest request(url);
+    request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+    request.setRawHeader("Accept", "application/json");
+    request.setAttribute(Interceptor::BypassAttribute, true);
+    // A token endpoint that redirects is misconfigured; following it could carry the password
+    // to another host.
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    request.setTransferTimeout(timeoutMs);
+    request.setPriority(QNetworkRequest::HighPriority);
+    m_requestSentMs = m_clock->nowMs();
+    QNetworkReply *reply = m_network->post(request, body);
+    connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
+        if (received > kMaxTokenAnswerBytes && !reply->property(kTooLargeProperty).toBool()) {
+            reply->setProperty(kTooLargeProperty, true);
+            reply->abort();
+        }
+    });
+    return reply;
+}
+
+void TokenSession::updateClockOffset(QNetworkReply *reply, qint64 sentMs)
+{
+    const QByteArray date = reply->rawHeader("Date");
+    if (date.isEmpty())
+        return;
+    QDateTime server = QLocale::c().toDateTime(QString::fromLatin1(date).trimmed(),
+                                               QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    if (!server.isValid())
+        return;
+    server.setTimeZone(QTimeZone::utc());
+    const qint64 receivedMs = m_clock->nowMs();
+    // The Date header has whole seconds and names a moment between sending and receiving.
+    const qint64 offset = server.toMSecsSinceEpoch() + 500 - (sentMs + receivedMs) / 2;
+    const qint64 tolerance = 2000 + (receivedMs - sentMs) / 2;
+    const qint64 previous = m_clockOffsetMs;
+    m_clockOffsetMs = std::abs(offset) <= tolerance ? 0 : offset;
+    if (m_clockOffsetMs != previous)
+        qCInfo(lcAuth) << "clock offset to the server is now" << m_clockOffsetMs << "ms";
+}
+
+void TokenSession::signIn(const QString &username, QString password, bool keepSignedIn)
+{
+    if (m_signInReply)
+        cancelSignIn();
+    if (m_state != State::SigningIn)
+        m_stateBeforeSignIn = m_state == State::Resuming ? State::SignedOut : m_state;
+    m_username = username;
+    m_keep = keepSignedIn;
+    setState(State::SigningIn);
+
+    QJsonObject credentials;
+    credentials.insert(m_config.usernameField, username);
+    credentials.insert(m_config.passwordField, password);
+    QByteArray body = QJsonDocument(credentials).toJson(QJsonDocument::Compact);
+    // The password lives on only in the request buffer, which dies with the reply.
+    password.fill(QLatin1Char('\0'));
+    password.clear();
+    credentials = QJsonObject();
+
+    qCInfo(lcAuth) << "signing in as" << username << "at" << m_config.origin()
+                   << "password:" << redacted(QStringLiteral("x"));
+    QNetworkReply *reply = postJson(m_config.obtainUrl(), body, m_config.requestTimeoutMs);
+    body.fill('\0');
+    m_signInReply = reply;
+    const qint64 sentMs = m_requestSentMs;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, sentMs]() {
+        updateClockOffset(reply, sentMs);
+        finishSignIn(reply);
+    });
+}
+
+void TokenSession::cancelSignIn()
+{
+    QNetworkReply *reply = m_signInReply;
+    if (!reply)
+        return;
+    m_signInReply = nullptr;
+    reply->disconnect(this);
+    reply->abort();
+    reply->deleteLater();
+    setState(m_stateBeforeSignIn);
+    qCInfo(lcAuth) << "sign-in canceled";
+    Q_EMIT signInFinished(ApiError::make(ApiError::Canceled, tr("Sign-in canceled.")));
+}
+
+void TokenSession::finishSignIn(QNetworkReply *reply)
+{
+    if (reply != m_signInReply)
+        return;
+    m_signInReply = nullptr;
+    reply->deleteLater();
+
+    const TokenAnswer answer = readTokenAnswer(reply);
+    ApiError error = answer.error;
+    QByteArray access;
+    QByteArray refresh;
+    if (!error.isError()) {
+        if (answer.status == 200 || answer.status == 201) {
+            takeTokens(answer, m_config, true, &access, &refresh, &error);
+        } else if (answer.status == 401) {
+            error = ApiError::make(ApiError::WrongCredentials, tr("Wrong username or password."),
+                                   401);
+        } else if (answer.status == 400) {
+            const QString fields = fieldMessages(answer.json);
+            error = ApiError::make(
+                    ApiError::BadRequest,
+                    fields.isEmpty() ? tr("The server refused the sign-in (400).") : fields, 400);
+        } else {
+            const QString detail = detailOf(answer.json);
+            error = ApiError::make(
+                    ApiError::Http,
+                    detail.isEmpty()
+                            ? tr("The server answered %1.").arg(answer.status)
+                            : tr("The server answered %1: %2").arg(answer.status).arg(detail),
+                    answer.status);
+        }
+    }
+
+    if (error.isError()) {
+        qCInfo(lcAuth) << "sign-in failed:" << error.message;
+        setState(m_stateBeforeSignIn);
+        Q_EMIT signInFinished(error);
+        return;
+    }
+
+    m_accountDisabled = false;
+    m_failedRefreshes = 0;
+    m_rejectionAccess.clear();
+    setTokens(access, refresh);
+    setState(State::Active);
+    m_tick.start();
+    qCInfo(lcAuth) << "signed in as" << m_username << "access:" << redacted(access)
+                   << "refresh:" << redacted(refresh);
+    if (m_keep) {
+        saveRefreshToken();
+    } else {
+        // Someone who unticked "keep me signed in" expects no session left behind.
+        m_savedRefresh.clear();
+        m_store->remove(m_config.sessionKey(m_username), this, nullptr);
+    }
+    Q_EMIT signInFinished(ApiError());
+}
+
+void TokenSession::resume(const QString &username)
+{
+    m_username = username;
+    m_keep = true;
+    setState(State::Resuming);
+    const QString key = m_config.sessionKey(username);
+    qCInfo(lcAuth) << "resuming the saved session for" << username << "at" << m_config.origin();
+    m_store->read(key, this, [this](const StoreResult &result) {
+        if (m_state != State::Resuming)
+            return; // signed in or out meanwhile
+        if (result.status == StoreResult::NotFound) {
+            setState(State::SignedOut);
+            Q_EMIT resumeFinished(ApiError::make(ApiError::SessionExpired,
+                                                 tr("No saved session for %1.").arg(m_username)));
+            return;
+        }
+        if (!result.ok()) {
+            // An unreadable keychain is not an empty one: leave whatever it holds alone.
+            setState(State::SignedOut);
+            Q_EMIT resumeFinished(ApiError::make(
+                    ApiError::Storage,
+                    tr("Your saved session could not be read: %1 Sign in with your password; the "
+                       "saved session was left in place.")
+                            .arg(result.message)));
+            return;
+        }
+        m_savedRefresh = result.secret;
+        if (!isHeaderSafeToken(result.secret)) {
+            m_store->remove(m_config.sessionKey(m_username), this, nullptr);
+            m_savedRefresh.clear();
+            setState(State::SignedOut);
+            Q_EMIT resumeFinished(ApiError::make(
+                    ApiError::SessionExpired,
+                    tr("The saved session was damaged and has been removed. Sign in again.")));
+            return;
+        }
+        m_access = Jwt();
+        m_refresh = Jwt::decode(result.secret);
+        m_refreshReceivedMs = serverNowMs();
+        Q_EMIT tokensChanged();
+        if (refreshTokenExpired()) {
+            m_refreshingWith = result.secret;
+            expire(tr("Your saved session has expired. Sign in again."));
+            Q_EMIT resumeFinished(ApiError::make(ApiError::SessionExpired,
+                                                 tr("Your saved session has expired.")));
+            return;
+        }
+        auto connection = std::make_shared<QMetaObject::Connection>();
+        *connection = connect(this, &TokenSession::refreshFinished, this,
+                              [this, connection](const ApiError &error) {
+                                  disconnect(*connection);
+                                  if (error.isError() && m_state != State::Expired) {
+                                      m_tick.stop();
+                                      setState(State::SignedOut);
+                                  }
+                                  Q_EMIT resumeFinished(error);
+                              });
+        m_tick.start();
+        refresh();
+    });
+}
+
+bool TokenSession::refresh()
+{
+    if (m_refreshReply)
+        return true;
+    if (m_refresh.isNull())
+        return false;
+    if (refreshTokenExpired()) {
+        m_refreshingWith = m_refresh.raw();
+        expire(tr("Your session has expired. Sign in again."));
+        return false;
+    }
+    // SimpleJWT 5.2.2 refreshes a disabled user's tokens, which the API then rejects (C05).
+    if (m_accountDisabled && m_refreshesWhileDisabled >= 1)
+        return false;
+    if (m_accountDisabled)
+        ++m_refreshesWhileDisabled;
+
+    if (m_state != State::Resuming)
+        setState(State::Refreshing);
+    m_refreshingWith = m_refresh.raw();
+    QJsonObject json;
+    json.insert(m_config.refreshField, QString::fromLatin1(m_refreshingWith));
+    qCInfo(lcAuth) << "refreshing the access token; refresh:" << redacted(m_refreshingWith);
+    QNetworkReply *reply
+            = postJson(m_config.refreshUrl(), QJsonDocument(json).toJson(QJsonDocument::Compact),
+                       m_config.refreshTimeoutMs);
+    m_refreshReply = reply;
+    const qint64 sentMs = m_requestSentMs;
+    connect(reply, &QNetworkReply::finished, this, [this, reply, sentMs]() {
+        updateClockOffset(reply, sentMs);
+        finishRefresh(reply);
+    });
+    Q_EMIT refreshStarted();
+    return true;
+}
+
+void TokenSession::finishRefresh(QNetworkReply *reply)
+{
+    if (reply != m_refreshReply)
+        return;
+    m_refreshReply = nullptr;
+    reply->deleteLater();
+    m_lastRefreshMs = m_clock->nowMs();
+    const bool forRejection = std::exchange(m_rejectionRefresh, false);
+
+    const TokenAnswer answer = readTokenAnswer(reply);
+    ApiError error = answer.error;
+    if (!error.isError() && (answer.status == 401 || answer.status == 403)) {
+        // The refresh token is dead (expired, blacklisted after rotation, revoked).
+        const QString detail = detailOf(answer.json);
+        const QString reason = detail.isEmpty()
+                ? tr("Your session has ended. Sign in again.")
+                : tr("Your session has ended (%1). Sign in again.").arg(detail);
+        qCInfo(lcAuth) << "refresh refused with" << answer.status << "- session over";
+        expire(reason);
+        Q_EMIT refreshFinished(ApiError::make(ApiError::SessionExpired, reason, answer.status));
+        return;
+    }
+
+    QByteArray access;
+    QByteArray refresh;
+    if (!error.isError()) {
+        if (answer.status == 200 || answer.status == 201) {
+            takeTokens(answer, m_config, false, &access, &refresh, &error);
+        } else {
+            const QString fields = fieldMessages(answer.json);
+            error = ApiError::make(answer.status == 400 ? ApiError::BadRequest : ApiError::Http,
+                                   fields.isEmpty()
+                                           ? tr("The token refresh failed: the server answered "
+                                                "%1.")
+                                                     .arg(answer.status)
+                                           : tr("The token refresh failed (%1): %2")
+                                                     .arg(answer.status)
+                                                     .arg(fields),
+                                   answer.status);
+        }
+    }
+
+    if (error.isError()) {
+        // Transient or unexplained: keep both tokens, so the next attempt can still succeed.
+        ++m_failedRefreshes;
+        qCWarning(lcAuth) << "refresh failed, tokens kept:" << error.message;
+        if (m_state == State::Refreshing)
+            setState(State::Active);
+        planNextRefresh();
+        Q_EMIT refreshFinished(error);
+        return;
+    }
+
+    const bool rotated = !refresh.isEmpty() && refresh != m_refresh.raw();
+    m_failedRefreshes = 0;
+    setTokens(access, refresh.isEmpty() ? m_refresh.raw() : refresh);
+    m_rejectionAccess = forRejection ? access : QByteArray();
+    if (m_state == State::Refreshing || m_state == State::Resuming)
+        setState(State::Active);
+    qCInfo(lcAuth) << "refresh succeeded; rotated:" << rotated << "access:" << redacted(access);
+    if (rotated)
+        saveRefreshToken();
+    Q_EMIT refreshFinished(ApiError());
+}
+
+void TokenSession::setTokens(const QByteArray &access, const QByteArray &refresh)
+{
+    const qint64 now = serverNowMs();
+    m_access = Jwt::decode(access);
+    m_accessReceivedMs = now;
+    if (refresh != m_refresh.raw()) {
+        m_refresh = Jwt::decode(refresh);
+        m_refreshReceivedMs = now;
+    }
+    planNextRefresh();
+    Q_EMIT tokensChanged();
+}
+
+void TokenSession::planNextRefresh()
+{
+    const ClaimTime exp = m_access.expiry();
+    if (m_access.isNull() || !exp.isValid() || m_refresh.isNull()) {
+        m_nextRefreshMs = 0;
+        return;
+    }
+    // Plan from exp alone: SimpleJWT gives refreshed access tokens the login's iat (C06).
+    const qint64 lifetime = exp.msecs - m_accessReceivedMs;
+    const qint64 margin = std::clamp<qint64>(lifetime / 10, 1000, 30000);
+    qint64 next = exp.msecs - margin;
+    const qint64 now = serverNowMs();
+    if (m_lastRefreshMs > 0)
+        next = std::max(next, m_lastRefreshMs + m_clockOffsetMs + kMinRefreshIntervalMs);
+    if (m_failedRefreshes > 0) {
+        const qint64 backoff
+                = std::min<qint64>(kMaxRetryDelayMs, 2500LL << std::min(m_failedRefreshes, 5));
+        next = std::max(next, now + backoff);
+    }
+    m_nextRefreshMs = next;
+}
+
+void TokenSession::checkClock()
+{
+    if (m_state != State::Active || m_refreshReply)
+        return;
+    if (refreshTokenExpired() && !hasUsableAccess()) {
+        m_refreshingWith = m_refresh.raw();
+        expire(tr("Your session has expired. Sign in again."));
+        return;
+    }
+    // While the account is disabled, refreshing would only mint tokens the API rejects (C05).
+    if (m_accountDisabled || m_nextRefreshMs == 0 || serverNowMs() < m_nextRefreshMs)
+        return;
+    refresh();
+}
+
+bool TokenSession::accessRejected(const QByteArray &usedAccess)
+{
+    if (usedAccess != m_access.raw())
+        return true; // already replaced: replay with the current one
+    if (m_refreshReply)
+        return true;
+    if (!m_rejectionAccess.isEmpty() && usedAccess == m_rejectionAccess) {
+        // A token fresh from a refresh was rejected too: another refresh would loop.
+        qCWarning(lcAuth) << "the server rejected a freshly refreshed access token";
+        return false;
+    }
+    m_rejectionRefresh = true;
+    if (!refresh()) {
+        m_rejectionRefresh = false;
+        return false;
+    }
+    return true;
+}
+
+void TokenSession::reportAccountDisabled(const QString &detail)
+{
+    const bool first = !m_accountDisabled;
+    if (first)
+        m_refreshesWhileDisabled = 0;
+    m_accountDisabled = true;
+    if (first)
+        qCWarning(lcAuth) << "the server reports the account as disabled";
+    Q_EMIT accountDisabled(detail);
+}
+
+void TokenSession::expire(const QString &reason)
+{
+    // Delete the stored token only if it is the one that just failed; a newer one written by
+    // another path must survive.
+    if (!m_savedRefresh.isEmpty() && m_savedRefresh == m_refreshingWith) {
+        m_store->remove(m_config.sessionKey(m_username), this, nullptr);
+        m_savedRefresh.clear();
+    }
+    m_access = Jwt();
+    m_refresh = Jwt();
+    m_nextRefreshMs = 0;
+    m_tick.stop();
+    setState(State::Expired);
+    Q_EMIT tokensChanged();
+    Q_EMIT sessionExpired(reason);
+}
+
+void TokenSession::saveRefreshToken()
+{
+    if (!m_keep || m_refresh.isNull())
+        return;
+    const QByteArray token = m_refresh.raw();
+    m_store->write(
+            m_config.sessionKey(m_username), token, this, [this, token](const StoreResult &result) {
+                if (result.ok()) {
+                    m_savedRefresh = token;
+                    return;
+                }
+                Q_EMIT storageWarning(tr("Could not save your session to the keychain: %1 You stay "
+                                         "signed in for now, but the next start will ask for your "
+                                         "password.")
+                                              .arg(result.message));
+            });
+}
+
+void TokenSession::signOut()
+{
+    cancelSignIn();
+    if (m_refreshReply) {
+        QNetworkReply *reply = m_refreshReply;
+        m_refreshReply = nullptr;
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+    const QByteArray refresh = m_refresh.raw();
+    if (!refresh.isEmpty() && m_config.blacklistUrl().isValid()) {
+        QJsonObject json;
+        json.insert(m_config.refreshField, QString::fromLatin1(refresh));
+        QNetworkReply *reply = postJson(m_config.blacklistUrl(),
+                                        QJsonDocument(json).toJson(QJsonDocument::Compact),
+                                        m_config.requestTimeoutMs);
+        connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+    }
+    if (!m_username.isEmpty())
+        m_store->remove(m_config.sessionKey(m_username), this, nullptr);
+    m_savedRefresh.clear();
+    m_access = Jwt();
+    m_refresh = Jwt();
+    m_nextRefreshMs = 0;
+    m_accountDisabled = false;
+    m_tick.stop();
+    setState(State::SignedOut);
+    qCInfo(lcAuth) << "signed out";
+    Q_EMIT tokensChanged();
+    Q_EMIT signedOut();
+}
+
+} // namespace Kini
