@@ -45,6 +45,8 @@ StoreResult resultOf(const QKeychain::Job *job)
     const bool missing = detail.contains(QLatin1String("D-Bus"), Qt::CaseInsensitive)
             || detail.contains(QLatin1String("DBus"), Qt::CaseInsensitive)
             || detail.contains(QLatin1String(".service files"))
+            || detail.contains(QLatin1String("Could not connect"))
+            || detail.contains(QLatin1String("Connection refused"))
             || detail.contains(QLatin1String("Object does not exist"))
             || detail.contains(QLatin1String("No such secret collection"));
     result.status = missing ? StoreResult::Unavailable : StoreResult::Failed;
@@ -94,21 +96,24 @@ void KeychainSecretStore::startNext()
     m_busy = true;
     Pending pending = m_queue.head();
 
+    // Jobs have no parent: libsecret calls back into a job even after its owner is gone, so a
+    // job must live until it finishes (it deletes itself then). The context object of the
+    // connection below keeps its answer from reaching a destroyed store.
+    // TODO: a write still in flight when the app quits is lost with the event loop; quitting
+    // should wait (without a nested loop) for the queue to drain.
     QKeychain::Job *job = nullptr;
     switch (pending.op) {
-    case Op::Read: {
-        auto *readJob = new QKeychain::ReadPasswordJob(m_service, this);
-        job = readJob;
+    case Op::Read:
+        job = new QKeychain::ReadPasswordJob(m_service);
         break;
-    }
     case Op::Write: {
-        auto *writeJob = new QKeychain::WritePasswordJob(m_service, this);
+        auto *writeJob = new QKeychain::WritePasswordJob(m_service);
         writeJob->setTextData(QString::fromLatin1(pending.secret));
         job = writeJob;
         break;
     }
     case Op::Remove:
-        job = new QKeychain::DeletePasswordJob(m_service, this);
+        job = new QKeychain::DeletePasswordJob(m_service);
         break;
     }
     job->setAutoDelete(true);

@@ -76,15 +76,18 @@ Q_SIGNALS:
     void requestReceived(const FakeHttpServer::Request &request);
 
 private:
+    // One per accepted socket and a child of it: the request parser and the queue of answers.
     struct Connection;
     void onNewConnection();
-    void onReadyRead(QTcpSocket *socket);
-    void dispatch(QTcpSocket *socket, const Request &request);
-    void send(QTcpSocket *socket, const Response &response, bool keepAlive);
+    void onReadyRead(Connection *connection);
+    void onDisconnected(Connection *connection);
+    void dispatch(Connection *connection, const Request &request, bool keepAlive);
+    void answerNext(Connection *connection);
+    void send(Connection *connection, const Response &response, bool keepAlive, bool headOnly);
+    void sendContinueIfDue(Connection *connection);
 
-    QTcpServer m_server;
+    QTcpServer m_server; // parent of the sockets, which are the parents of their Connection
     QList<QPair<QPair<QByteArray, QByteArray>, Handler>> m_routes;
     Handler m_fallback;
     QList<Request> m_requests;
-    QHash<QTcpSocket *, QByteArray> m_buffers;
 };

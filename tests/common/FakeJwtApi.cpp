@@ -36,8 +36,8 @@ bool FakeJwtApi::start()
     };
     m_server.route("POST", "/api/token/", dated(&FakeJwtApi::obtain));
     m_server.route("POST", "/api/token/refresh/", dated(&FakeJwtApi::refresh));
-    for (const QByteArray path : {QByteArray("/api/me/"), QByteArray("/api/items/"),
-                                  QByteArray("/api/items/1/"), QByteArray("/api/echo/")}) {
+    for (const QByteArray &path : {QByteArray("/api/me/"), QByteArray("/api/items/"),
+                                   QByteArray("/api/items/1/"), QByteArray("/api/echo/")}) {
         m_server.route("*", path, dated(&FakeJwtApi::api));
     }
     return m_server.listen();

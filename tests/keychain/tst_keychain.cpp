@@ -1,0 +1,186 @@
+// The real keychain: QtKeychain over gnome-keyring inside a private D-Bus session (CTest runs
+// this through scripts/with-keyring.sh), with the real SimpleJWT server.
+#include "Interceptor.h"
+#include "KeychainSecretStore.h"
+#include "SimpleJwtServer.h"
+#include "TokenSession.h"
+
+#include <QNetworkReply>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+
+using namespace Kini;
+
+namespace {
+
+const QString kService = QStringLiteral("Kini Explorer Test");
+
+StoreResult run(const std::function<void(SecretStore::Callback)> &operation)
+{
+    StoreResult out;
+    bool done = false;
+    operation([&](const StoreResult &result) {
+        out = result;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&done]() { return done; }, 20000)) {
+        out.status = StoreResult::Failed;
+        out.message = QStringLiteral("no answer from the keychain in 20 s");
+    }
+    return out;
+}
+
+// A new object graph, as after an app restart: nothing shared with the previous one but the
+// keychain itself.
+struct App
+{
+    Interceptor net;
+    KeychainSecretStore store {kService};
+    TokenSession session {&net, &store};
+
+    explicit App(const ServerConfig &config)
+    {
+        session.setConfig(config);
+        net.setSession(&session);
+    }
+};
+
+// What secret-tool (libsecret, outside our process) finds for QtKeychain's schema.
+QByteArray lookUpOutsideTheApp(const QString &key)
+{
+    QProcess tool;
+    tool.start(QStringLiteral("secret-tool"),
+               {QStringLiteral("lookup"), QStringLiteral("server"), kService,
+                QStringLiteral("user"), key});
+    if (!tool.waitForFinished(20000))
+        return "(secret-tool hung)";
+    return tool.readAllStandardOutput();
+}
+
+} // namespace
+
+class tst_Keychain : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void writeReadRemove();
+    void writesLandInOrder();
+    void restartResumesSessionAndSignOutDeletes();
+    void deadSavedSessionAsksForPassword();
+
+private:
+    SimpleJwtServer m_server;
+};
+
+void tst_Keychain::initTestCase()
+{
+    QVERIFY2(qEnvironmentVariableIsSet("DBUS_SESSION_BUS_ADDRESS"),
+             "run through scripts/with-keyring.sh");
+    QVERIFY2(m_server.start({}), qPrintable(m_server.errorString()));
+}
+
+void tst_Keychain::writeReadRemove()
+{
+    KeychainSecretStore store(kService);
+    const QString key = QStringLiteral("unit write-read-remove");
+
+    QVERIFY(run([&](auto cb) { store.write(key, "s3cret.value", this, cb); }).ok());
+    const StoreResult read = run([&](auto cb) { store.read(key, this, cb); });
+    QVERIFY2(read.ok(), qPrintable(read.message));
+    QCOMPARE(read.secret, QByteArray("s3cret.value"));
+    QVERIFY(lookUpOutsideTheApp(key).contains("s3cret.value")); // really in the keyring
+
+    QVERIFY(run([&](auto cb) { store.remove(key, this, cb); }).ok());
+    QCOMPARE(run([&](auto cb) { store.read(key, this, cb); }).status, StoreResult::NotFound);
+}
+
+void tst_Keychain::writesLandInOrder()
+{
+    KeychainSecretStore store(kService);
+    const QString key = QStringLiteral("unit ordering");
+    int answered = 0;
+    for (int i = 0; i < 10; ++i)
+        store.write(key, "token-" + QByteArray::number(i), this,
+                    [&answered](const StoreResult &) { ++answered; });
+    QTRY_COMPARE_WITH_TIMEOUT(answered, 10, 30000);
+    const StoreResult read = run([&](auto cb) { store.read(key, this, cb); });
+    QCOMPARE(read.secret, QByteArray("token-9"));
+    run([&](auto cb) { store.remove(key, this, cb); });
+}
+
+void tst_Keychain::restartResumesSessionAndSignOutDeletes()
+{
+    ServerConfig config;
+    config.baseUrl = m_server.baseUrl();
+    const QString user = m_server.options().username;
+    const QString key = config.sessionKey(user);
+    QByteArray stored;
+    {
+        App first(config);
+        QSignalSpy signedIn(&first.session, &TokenSession::signInFinished);
+        first.session.signIn(user, m_server.options().password, true);
+        QVERIFY(signedIn.wait(20000));
+        QVERIFY(!signedIn.first().first().value<ApiError>().isError());
+        QTRY_COMPARE_WITH_TIMEOUT(lookUpOutsideTheApp(key).trimmed(),
+                                  first.session.refreshToken().raw(), 20000);
+        stored = first.session.refreshToken().raw();
+    }
+
+    App second(config);
+    QSignalSpy resumed(&second.session, &TokenSession::resumeFinished);
+    second.session.resume(user);
+    QVERIFY(resumed.wait(20000));
+    const ApiError error = resumed.first().first().value<ApiError>();
+    QVERIFY2(!error.isError(), qPrintable(error.message));
+    QCOMPARE(second.session.state(), TokenSession::State::Active);
+    // Resuming refreshed, and the server rotated: the keychain holds the new token.
+    QVERIFY(second.session.refreshToken().raw() != stored);
+    QTRY_COMPARE_WITH_TIMEOUT(lookUpOutsideTheApp(key).trimmed(),
+                              second.session.refreshToken().raw(), 20000);
+
+    std::unique_ptr<QNetworkReply> reply(
+            second.net.get(QNetworkRequest(config.resolve(QStringLiteral("me/")))));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+
+    second.session.signOut();
+    QTRY_COMPARE_WITH_TIMEOUT(lookUpOutsideTheApp(key), QByteArray(), 20000);
+
+    App third(config);
+    QSignalSpy again(&third.session, &TokenSession::resumeFinished);
+    third.session.resume(user);
+    QVERIFY(again.wait(20000));
+    QCOMPARE(again.first().first().value<ApiError>().kind, ApiError::SessionExpired);
+}
+
+void tst_Keychain::deadSavedSessionAsksForPassword()
+{
+    ServerConfig config;
+    config.baseUrl = m_server.baseUrl();
+    const QString user = m_server.options().username;
+    {
+        KeychainSecretStore store(kService);
+        QVERIFY(run([&](auto cb) {
+                    store.write(config.sessionKey(user), "not.a.livetoken", this, cb);
+                }).ok());
+    }
+    App app(config);
+    QSignalSpy resumed(&app.session, &TokenSession::resumeFinished);
+    QSignalSpy expired(&app.session, &TokenSession::sessionExpired);
+    app.session.resume(user);
+    QVERIFY(resumed.wait(20000));
+    QCOMPARE(resumed.first().first().value<ApiError>().kind, ApiError::SessionExpired);
+    QCOMPARE(expired.size(), 1);
+    QCOMPARE(app.session.username(), user);
+    // The dead token is gone, so the next start does not try it again.
+    QTRY_COMPARE_WITH_TIMEOUT(lookUpOutsideTheApp(config.sessionKey(user)), QByteArray(), 20000);
+}
+
+QTEST_GUILESS_MAIN(tst_Keychain)
+#include "tst_keychain.moc"
