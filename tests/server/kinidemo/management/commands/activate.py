@@ -1,0 +1,6 @@
+from ._userflag import SetActiveCommand
+
+
+class Command(SetActiveCommand):
+    help = "Marks a user active again."
+    active = True
