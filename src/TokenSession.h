@@ -5,12 +5,12 @@
 #include "Jwt.h"
 #include "ServerConfig.h"
 
+#include <QNetworkReply>
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
 
 class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace Kini {
 

@@ -1,0 +1,165 @@
+// AppController on a fake SimpleJWT API: what happens to the windows when the session ends
+// underneath the explorer, and when the user signs in again.
+
+#include "AppController.h"
+#include "ExplorerWindow.h"
+#include "FakeJwtApi.h"
+#include "Interceptor.h"
+#include "LoginDialog.h"
+#include "RequestEditor.h"
+#include "ResponseView.h"
+#include "SecretStore.h"
+
+
+#include "TokenSession.h"
+
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Kini;
+
+class AppControllerTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void expiredSessionAsksOverTheExplorerAndWorkGoesOn();
+    void cancelOnFirstDialogQuits();
+    void networkErrorOnResumeKeepsTheSavedSession();
+
+private:
+    void signInThroughDialog(const QString &password = QStringLiteral("demo-password"));
+
+    QTemporaryDir m_settingsDir;
+    std::unique_ptr<FakeJwtApi> m_api;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<MemorySecretStore> m_store;
+    std::unique_ptr<Interceptor> m_network;
+    std::unique_ptr<TokenSession> m_session;
+    std::unique_ptr<AppController> m_app;
+};
+
+void AppControllerTest::init()
+{
+    m_api = std::make_unique<FakeJwtApi>(SystemClock::instance());
+    QVERIFY(m_api->start());
+    m_settings = std::make_unique<QSettings>(m_settingsDir.filePath(QStringLiteral("kini.ini")),
+                                             QSettings::IniFormat);
+    m_settings->clear();
+    m_store = std::make_unique<MemorySecretStore>();
+    m_network = std::make_unique<Interceptor>();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+}
+
+void AppControllerTest::cleanup()
+{
+    m_app.reset();
+    m_session.reset();
+    m_network.reset();
+    m_store.reset();
+    m_settings.reset();
+    m_api.reset();
+}
+
+void AppControllerTest::signInThroughDialog(const QString &password)
+{
+    LoginDialog *dialog = m_app->loginDialog();
+    QVERIFY(dialog);
+    dialog->prefill(m_api->config(), QStringLiteral("demo"));
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("passwordEdit")), password);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("signInButton")),
+                      Qt::LeftButton);
+}
+
+void AppControllerTest::expiredSessionAsksOverTheExplorerAndWorkGoesOn()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    ExplorerWindow *explorer = m_app->explorer();
+
+    RequestEditor *editor = explorer->requestEditor();
+    QTest::keyClicks(editor->urlEdit(), QStringLiteral("me/"));
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    QTRY_COMPARE(explorer->responseView()->statusCode(), 200);
+
+    // The server forgets every token: the next call gets 401, the refresh too.
+    m_api->validAccess.clear();
+    m_api->validRefresh.clear();
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && m_app->loginDialog()->isVisible(), 10000);
+
+    LoginDialog *dialog = m_app->loginDialog();
+    QCOMPARE(dialog->parentWidget(), explorer);
+    QCOMPARE(dialog->windowModality(), Qt::WindowModal);
+    QCOMPARE(dialog->username(), QStringLiteral("demo"));
+    QCOMPARE(dialog->config().baseUrl, m_api->config().baseUrl);
+    QVERIFY(!dialog->reasonText().isEmpty());
+    QVERIFY(explorer->isVisible());
+    QTRY_VERIFY(!explorer->isRequestRunning());
+
+    // Signing in again carries on in the same window, history intact.
+    QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("passwordEdit")),
+                     QStringLiteral("demo-password"));
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("signInButton")),
+                      Qt::LeftButton);
+    QTRY_VERIFY(!m_app->loginDialog());
+    QCOMPARE(m_app->explorer(), explorer);
+    QVERIFY(explorer->isVisible());
+    QCOMPARE(explorer->historyList()->count(), 2);
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    QTRY_VERIFY(!explorer->isRequestRunning());
+    QCOMPARE(explorer->responseView()->statusCode(), 200);
+}
+
+void AppControllerTest::cancelOnFirstDialogQuits()
+{
+    QSignalSpy quit(m_app.get(), &AppController::quitRequested);
+    m_app->start();
+    QVERIFY(m_app->loginDialog());
+    QTest::mouseClick(
+            m_app->loginDialog()->findChild<QPushButton *>(QStringLiteral("cancelButton")),
+            Qt::LeftButton);
+    QCOMPARE(quit.size(), 1);
+}
+
+void AppControllerTest::networkErrorOnResumeKeepsTheSavedSession()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    QTRY_COMPARE(m_store->contents().size(), 1);
+    const QHash<QString, QByteArray> saved = m_store->contents();
+
+    // Restart while the server is gone.
+    const QString server = m_api->config().baseUrl.toString();
+    m_app.reset();
+    m_session.reset();
+    m_api.reset();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    m_app->start(server, QStringLiteral("demo"));
+
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && !m_app->loginDialog()->isBusy()
+                                     && !m_app->loginDialog()->reasonText().isEmpty(),
+                             15000);
+    QVERIFY2(m_app->loginDialog()->reasonText().contains(QStringLiteral("kept")),
+             qPrintable(m_app->loginDialog()->reasonText()));
+    QCOMPARE(m_store->contents(), saved);
+    QVERIFY(!m_app->explorer()->isVisible());
+}
+
+QTEST_MAIN(AppControllerTest)
+#include "tst_appcontroller.moc"

@@ -1,0 +1,265 @@
+// ExplorerWindow against a fake SimpleJWT API: what the user sees of a request and its answer.
+
+#include "ExplorerWindow.h"
+#include "FakeJwtApi.h"
+#include "Interceptor.h"
+#include "KeyValueTable.h"
+#include "RequestEditor.h"
+#include "ResponseView.h"
+#include "SecretStore.h"
+
+
+#include "TokenSession.h"
+
+#include <QComboBox>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTest>
+
+#include <memory>
+
+using namespace Kini;
+
+class ExplorerWindowTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void sentTabRedactsTheToken();
+    void invalidJsonIsNotSent_data();
+    void invalidJsonIsNotSent();
+    void jsonBodyGetsContentTypeAndExactBytes();
+    void crossOriginRedirectIsReported();
+    void htmlErrorPageIsNamed();
+    void bigNumbersAreNotRounded();
+    void queryParametersFollowTheUrl();
+    void resolvedUrlHintWarnsAboutOtherOrigins();
+    void storageWarningBanner();
+
+private:
+    // Types the request into the window and presses Send; waits for the answer.
+    void send(const QString &method, const QString &url, const QString &body = QString());
+
+    std::unique_ptr<FakeJwtApi> m_api;
+    std::unique_ptr<Interceptor> m_network;
+    std::unique_ptr<MemorySecretStore> m_store;
+    std::unique_ptr<TokenSession> m_session;
+    std::unique_ptr<ExplorerWindow> m_window;
+};
+
+void ExplorerWindowTest::init()
+{
+    m_api = std::make_unique<FakeJwtApi>(SystemClock::instance());
+    QVERIFY(m_api->start());
+    m_network = std::make_unique<Interceptor>();
+    m_store = std::make_unique<MemorySecretStore>();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_session->setConfig(m_api->config());
+
+    QSignalSpy signedIn(m_session.get(), &TokenSession::signInFinished);
+    m_session->signIn(QStringLiteral("demo"), QStringLiteral("demo-password"), false);
+    QVERIFY(signedIn.wait(5000));
+    QCOMPARE(signedIn.first().first().value<ApiError>().kind, ApiError::None);
+
+    m_window = std::make_unique<ExplorerWindow>(m_network.get(), m_session.get());
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void ExplorerWindowTest::cleanup()
+{
+    m_window.reset();
+    m_session.reset();
+    m_network.reset();
+    m_store.reset();
+    m_api.reset();
+}
+
+void ExplorerWindowTest::send(const QString &method, const QString &url, const QString &body)
+{
+    RequestEditor *editor = m_window->requestEditor();
+    editor->methodBox()->setCurrentText(method);
+    editor->urlEdit()->clear();
+    QTest::keyClicks(editor->urlEdit(), url);
+    editor->bodyEdit()->setPlainText(body);
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isRequestRunning(), 10000);
+}
+
+void ExplorerWindowTest::sentTabRedactsTheToken()
+{
+    send(QStringLiteral("GET"), QStringLiteral("me/"));
+    ResponseView *response = m_window->responseView();
+    QCOMPARE(response->statusCode(), 200);
+    QVERIFY2(response->statusText().startsWith(QStringLiteral("200")),
+             qPrintable(response->statusText()));
+    QVERIFY(response->bodyText().contains(QStringLiteral("\"username\": \"demo\"")));
+
+    // The token did go out...
+    const QByteArray token = m_session->accessToken().raw();
+    QVERIFY(!token.isEmpty());
+    const auto requests = m_api->requestsTo("/api/me/");
+    QCOMPARE(requests.size(), 1);
+    QCOMPARE(requests.first().header("Authorization"), "Bearer " + token);
+
+    // ...but the window shows it redacted, and nowhere in full.
+    const QString sent = response->sentText();
+    QVERIFY2(sent.startsWith(QStringLiteral("GET http://127.0.0.1:")), qPrintable(sent));
+    QVERIFY2(sent.contains(QStringLiteral("Authorization: Bearer [redacted]")), qPrintable(sent));
+    const QString tokenText = QString::fromLatin1(token);
+    QVERIFY(!sent.contains(tokenText));
+    QVERIFY(!response->bodyText().contains(tokenText));
+    QCOMPARE(m_window->historyList()->count(), 1);
+    QVERIFY(!m_window->historyList()->item(0)->text().contains(tokenText));
+    QVERIFY(m_window->historyList()->item(0)->text().startsWith(QStringLiteral("GET  me/")));
+}
+
+void ExplorerWindowTest::invalidJsonIsNotSent_data()
+{
+    QTest::addColumn<QString>("body");
+    QTest::addColumn<QString>("position");
+
+    QTest::newRow("missing value") << QStringLiteral("{\"name\": }") << QStringLiteral("Line 1");
+    QTest::newRow("trailing comma on line 2")
+            << QStringLiteral("{\n  \"a\": 1,\n}") << QStringLiteral("Line 2, column 9");
+    QTest::newRow("unterminated string")
+            << QStringLiteral("{\"a\": \"b") << QStringLiteral("Line 1");
+    QTest::newRow("single quotes") << QStringLiteral("{'a': 1}") << QStringLiteral("column 2");
+}
+
+void ExplorerWindowTest::invalidJsonIsNotSent()
+{
+    QFETCH(QString, body);
+    QFETCH(QString, position);
+
+    send(QStringLiteral("POST"), QStringLiteral("echo/"), body);
+    const QString notice = m_window->responseView()->noticeText();
+    QVERIFY2(notice.contains(QStringLiteral("not valid JSON")), qPrintable(notice));
+    QVERIFY2(notice.contains(position), qPrintable(notice));
+    QVERIFY2(m_window->requestEditor()->bodyStatus().contains(QStringLiteral("Not valid JSON")),
+             qPrintable(m_window->requestEditor()->bodyStatus()));
+    QCOMPARE(m_window->responseView()->statusText(), QStringLiteral("Not sent"));
+    QVERIFY(m_api->requestsTo("/api/echo/").isEmpty());
+    QCOMPARE(m_window->historyList()->count(), 0);
+}
+
+void ExplorerWindowTest::jsonBodyGetsContentTypeAndExactBytes()
+{
+    const QString body = QStringLiteral("{\"name\": \"widget\", \"id\": 100002348117421473}");
+    send(QStringLiteral("POST"), QStringLiteral("echo/"), body);
+    QCOMPARE(m_window->responseView()->statusCode(), 200);
+    const auto requests = m_api->requestsTo("/api/echo/");
+    QCOMPARE(requests.size(), 1);
+    QCOMPARE(requests.first().method, QByteArray("POST"));
+    QCOMPARE(requests.first().header("Content-Type"), QByteArray("application/json"));
+    QCOMPARE(requests.first().body, body.toUtf8());
+}
+
+void ExplorerWindowTest::crossOriginRedirectIsReported()
+{
+    FakeHttpServer other;
+    QVERIFY(other.listen());
+    const QByteArray target = other.url(QStringLiteral("/steal")).toEncoded();
+    m_api->server().route("GET", "/api/moved/", [target](const FakeHttpServer::Request &) {
+        return FakeHttpServer::Response::redirect(302, target);
+    });
+
+    send(QStringLiteral("GET"), QStringLiteral("moved/"));
+    const QString notice = m_window->responseView()->noticeText();
+    QVERIFY2(notice.contains(QStringLiteral("The server redirected to %1; not followed so your "
+                                            "token stays with the API.")
+                                     .arg(QString::fromLatin1(target))),
+             qPrintable(notice));
+    QCOMPARE(m_window->responseView()->statusCode(), 302);
+    QVERIFY(other.requests().isEmpty());
+}
+
+void ExplorerWindowTest::htmlErrorPageIsNamed()
+{
+    m_api->server().route("*", "/api/broken/", [](const FakeHttpServer::Request &) {
+        return FakeHttpServer::Response::html(
+                502, "<html><body><h1>502 Bad Gateway</h1><hr>nginx</body></html>");
+    });
+
+    send(QStringLiteral("GET"), QStringLiteral("broken/"));
+    ResponseView *response = m_window->responseView();
+    QCOMPARE(response->statusCode(), 502);
+    QVERIFY2(response->noticeText().contains(QStringLiteral("server answered HTML (502)"),
+                                             Qt::CaseInsensitive),
+             qPrintable(response->noticeText()));
+    // Shown as text, never rendered.
+    QVERIFY(response->bodyText().contains(QStringLiteral("<h1>502 Bad Gateway</h1>")));
+}
+
+void ExplorerWindowTest::bigNumbersAreNotRounded()
+{
+    m_api->server().route("GET", "/api/big/", [](const FakeHttpServer::Request &) {
+        return FakeHttpServer::Response::json(
+                200, R"({"id":100002348117421473,"price":1.10,"exp":1700000000.75})");
+    });
+    send(QStringLiteral("GET"), QStringLiteral("big/"));
+    const QString body = m_window->responseView()->bodyText();
+    QCOMPARE(body,
+             QStringLiteral("{\n    \"id\": 100002348117421473,\n    \"price\": 1.10,\n"
+                            "    \"exp\": 1700000000.75\n}"));
+}
+
+void ExplorerWindowTest::queryParametersFollowTheUrl()
+{
+    RequestEditor *editor = m_window->requestEditor();
+    QTest::keyClicks(editor->urlEdit(), QStringLiteral("items/?page=2&q=a%20b"));
+    QList<KeyValueTable::Entry> params = editor->paramsTable()->enabledEntries();
+    QCOMPARE(params.size(), 2);
+    QCOMPARE(params.at(0).key, QStringLiteral("page"));
+    QCOMPARE(params.at(0).value, QStringLiteral("2"));
+    QCOMPARE(params.at(1).value, QStringLiteral("a b"));
+
+    // Unticking a row takes it out of the URL but keeps it in the table.
+    QTableWidget *table = editor->paramsTable()->table();
+    table->item(0, 0)->setCheckState(Qt::Unchecked);
+    QCOMPARE(editor->urlEdit()->text(), QStringLiteral("items/?q=a%20b"));
+    QCOMPARE(editor->paramsTable()->entries().size(), 2);
+    table->item(0, 0)->setCheckState(Qt::Checked);
+    QCOMPARE(editor->urlEdit()->text(), QStringLiteral("items/?page=2&q=a%20b"));
+
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->isRequestRunning(), 10000);
+    const auto requests = m_api->requestsTo("/api/items/");
+    QCOMPARE(requests.size(), 1);
+    QCOMPARE(requests.first().target, QByteArray("/api/items/?page=2&q=a%20b"));
+}
+
+void ExplorerWindowTest::resolvedUrlHintWarnsAboutOtherOrigins()
+{
+    RequestEditor *editor = m_window->requestEditor();
+    QTest::keyClicks(editor->urlEdit(), QStringLiteral("me/"));
+    const QString base = m_api->config().baseUrl.toString();
+    QCOMPARE(editor->resolvedHint(), QStringLiteral("→ %1me/").arg(base));
+
+    editor->urlEdit()->setText(QStringLiteral("http://localhost:1/elsewhere"));
+    QVERIFY2(editor->resolvedHint().contains(QStringLiteral("no token is sent")),
+             qPrintable(editor->resolvedHint()));
+}
+
+void ExplorerWindowTest::storageWarningBanner()
+{
+    QCOMPARE(m_window->bannerTexts(), QStringList());
+    Q_EMIT m_session->storageWarning(QStringLiteral("no secret service is running"));
+    QCOMPARE(m_window->bannerTexts(),
+             QStringList {QStringLiteral("Could not save your session to the keychain: no secret "
+                                         "service is running. Next start will ask for your "
+                                         "password.")});
+    Q_EMIT m_session->accountDisabled(QStringLiteral("User is inactive"));
+    QCOMPARE(m_window->bannerTexts().last(),
+             QStringLiteral("This account is disabled: User is inactive"));
+}
+
+QTEST_MAIN(ExplorerWindowTest)
+#include "tst_explorerwindow.moc"

@@ -1,0 +1,203 @@
+// The whole sign-in flow through AppController against the real Django SimpleJWT server:
+// dialog → explorer → a request → sign-out, wrong passwords, a resumed session, a broken keychain.
+
+#include "AppController.h"
+#include "ExplorerWindow.h"
+#include "Interceptor.h"
+#include "LoginDialog.h"
+#include "RequestEditor.h"
+#include "ResponseView.h"
+#include "SecretStore.h"
+#include "SimpleJwtServer.h"
+
+
+#include "TokenSession.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <memory>
+
+using namespace Kini;
+
+class LoginFlowTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void signInSendSignOut();
+    void wrongPasswordStaysInTheDialog();
+    void savedSessionSkipsTheDialog();
+    void unreadableKeychainIsNotNoSession();
+
+private:
+    // A fresh app on the given store (a new session and controller each time, like a restart).
+    void startApp(const QString &server = QString(), const QString &user = QString(),
+                  int resumeGraceMs = 400);
+    void fillAndSubmit(LoginDialog *dialog, const QString &server, const QString &user,
+                       const QString &password);
+
+    SimpleJwtServer m_server;
+    QTemporaryDir m_settingsDir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<MemorySecretStore> m_store;
+    std::unique_ptr<Interceptor> m_network;
+    std::unique_ptr<TokenSession> m_session;
+    std::unique_ptr<AppController> m_app;
+};
+
+void LoginFlowTest::initTestCase()
+{
+    QVERIFY2(m_server.start(SimpleJwtServer::Options()), qPrintable(m_server.errorString()));
+    QVERIFY(m_settingsDir.isValid());
+}
+
+void LoginFlowTest::init()
+{
+    m_settings = std::make_unique<QSettings>(m_settingsDir.filePath(QStringLiteral("kini.ini")),
+                                             QSettings::IniFormat);
+    m_settings->clear();
+    m_store = std::make_unique<MemorySecretStore>();
+}
+
+void LoginFlowTest::cleanup()
+{
+    m_app.reset();
+    m_session.reset();
+    m_network.reset();
+    m_store.reset();
+    m_settings.reset();
+}
+
+void LoginFlowTest::startApp(const QString &server, const QString &user, int resumeGraceMs)
+{
+    m_app.reset();
+    m_session.reset();
+    m_network = std::make_unique<Interceptor>();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    m_app->setResumeGraceMs(resumeGraceMs);
+    m_app->start(server, user);
+}
+
+void LoginFlowTest::fillAndSubmit(LoginDialog *dialog, const QString &server, const QString &user,
+                                  const QString &password)
+{
+    auto *serverEdit = dialog->findChild<QLineEdit *>(QStringLiteral("serverEdit"));
+    auto *userEdit = dialog->findChild<QLineEdit *>(QStringLiteral("usernameEdit"));
+    auto *passwordEdit = dialog->findChild<QLineEdit *>(QStringLiteral("passwordEdit"));
+    auto *signIn = dialog->findChild<QPushButton *>(QStringLiteral("signInButton"));
+    QVERIFY(serverEdit && userEdit && passwordEdit && signIn);
+    QCOMPARE(passwordEdit->echoMode(), QLineEdit::Password);
+
+    serverEdit->clear();
+    QTest::keyClicks(serverEdit, server);
+    userEdit->clear();
+    QTest::keyClicks(userEdit, user);
+    passwordEdit->clear();
+    QTest::keyClicks(passwordEdit, password);
+    QTest::mouseClick(signIn, Qt::LeftButton);
+    // The request is out: the password is no longer in the field, the inputs wait.
+    QVERIFY(passwordEdit->text().isEmpty());
+}
+
+void LoginFlowTest::signInSendSignOut()
+{
+    startApp();
+    LoginDialog *dialog = m_app->loginDialog();
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(!m_app->explorer()->isVisible());
+
+    fillAndSubmit(dialog, m_server.baseUrl().toString(), QStringLiteral("demo"),
+                  QStringLiteral("demo-password"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->explorer()->isVisible(), 15000);
+    QTRY_VERIFY(!m_app->loginDialog());
+
+    ExplorerWindow *explorer = m_app->explorer();
+    RequestEditor *editor = explorer->requestEditor();
+    QTest::keyClicks(editor->urlEdit(), QStringLiteral("me/"));
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(explorer->responseView()->statusCode(), 200, 15000);
+    const QString body = explorer->responseView()->bodyText();
+    QVERIFY2(body.contains(QStringLiteral("\"username\": \"demo\"")), qPrintable(body));
+    QVERIFY2(explorer->statusBarText().contains(QStringLiteral("demo")),
+             qPrintable(explorer->statusBarText()));
+
+    // Keep me signed in was on: the refresh token went to the (in-memory) keychain.
+    QTRY_COMPARE(m_store->contents().size(), 1);
+
+    explorer->signOutAction()->trigger();
+    QTRY_VERIFY(m_app->loginDialog() && m_app->loginDialog()->isVisible());
+    QVERIFY(!explorer->isVisible());
+    QCOMPARE(m_app->loginDialog()->username(), QStringLiteral("demo"));
+    QCOMPARE(m_session->state(), TokenSession::State::SignedOut);
+    QTRY_VERIFY(m_store->contents().isEmpty());
+    QCOMPARE(explorer->historyList()->count(), 0);
+}
+
+void LoginFlowTest::wrongPasswordStaysInTheDialog()
+{
+    startApp(m_server.baseUrl().toString());
+    LoginDialog *dialog = m_app->loginDialog();
+    QVERIFY(dialog);
+    fillAndSubmit(dialog, m_server.baseUrl().toString(), QStringLiteral("demo"),
+                  QStringLiteral("not-the-password"));
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isBusy(), 15000);
+    QVERIFY2(dialog->messageText().contains(QStringLiteral("wrong username or password"),
+                                            Qt::CaseInsensitive),
+             qPrintable(dialog->messageText()));
+    QVERIFY(dialog->isVisible());
+    QVERIFY(!m_app->explorer()->isVisible());
+
+    // The right password in the same dialog then works.
+    fillAndSubmit(dialog, m_server.baseUrl().toString(), QStringLiteral("demo"),
+                  QStringLiteral("demo-password"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->explorer()->isVisible(), 15000);
+}
+
+void LoginFlowTest::savedSessionSkipsTheDialog()
+{
+    startApp();
+    fillAndSubmit(m_app->loginDialog(), m_server.baseUrl().toString(), QStringLiteral("demo"),
+                  QStringLiteral("demo-password"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->explorer()->isVisible(), 15000);
+    QTRY_COMPARE(m_store->contents().size(), 1);
+
+    // A restart: the last server and user come from the settings, the token from the keychain.
+    startApp(QString(), QString(), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->explorer()->isVisible(), 15000);
+    QVERIFY(!m_app->loginDialog());
+    QCOMPARE(m_session->username(), QStringLiteral("demo"));
+    QCOMPARE(m_session->state(), TokenSession::State::Active);
+}
+
+void LoginFlowTest::unreadableKeychainIsNotNoSession()
+{
+    m_store->setFailure(StoreResult::Unavailable, QStringLiteral("no secret service is running"));
+    startApp(m_server.baseUrl().toString(), QStringLiteral("demo"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && !m_app->loginDialog()->isBusy()
+                                     && !m_app->loginDialog()->reasonText().isEmpty(),
+                             15000);
+    LoginDialog *dialog = m_app->loginDialog();
+    // The keychain's own words reach the user, and it was not treated as "no saved session".
+    QVERIFY2(dialog->reasonText().contains(QStringLiteral("no secret service is running")),
+             qPrintable(dialog->reasonText()));
+    QVERIFY2(!dialog->reasonText().contains(QStringLiteral("No saved session")),
+             qPrintable(dialog->reasonText()));
+    QCOMPARE(dialog->username(), QStringLiteral("demo"));
+    QVERIFY(!m_app->explorer()->isVisible());
+}
+
+QTEST_MAIN(LoginFlowTest)
+#include "tst_loginflow.moc"

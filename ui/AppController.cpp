@@ -1,0 +1,246 @@
+#include "AppController.h"
+
+#include <QNetworkReply>
+
+#include "ExplorerWindow.h"
+#include "KiniLog.h"
+#include "TokenSession.h"
+#include "UiText.h"
+
+#include <QSettings>
+#include <QTimer>
+
+namespace Kini {
+
+namespace {
+const QString kLastServerKey = QStringLiteral("session/lastServer");
+const QString kLastUserKey = QStringLiteral("session/lastUser");
+const QString kKeepKey = QStringLiteral("session/keepSignedIn");
+} // namespace
+
+AppController::AppController(QNetworkAccessManager *network, TokenSession *session,
+                             QSettings *settings, QObject *parent)
+    : QObject(parent)
+    , m_session(session)
+    , m_settings(settings)
+    , m_explorer(std::make_unique<ExplorerWindow>(network, session))
+{
+    connect(session, &TokenSession::resumeFinished, this, &AppController::onResumeFinished);
+    connect(session, &TokenSession::sessionExpired, this, &AppController::onSessionExpired);
+    connect(m_explorer.get(), &ExplorerWindow::signOutRequested, this, &AppController::signOut);
+    connect(m_explorer.get(), &ExplorerWindow::quitRequested, this, &AppController::quitRequested);
+    connect(m_explorer.get(), &ExplorerWindow::signInRequested, this, [this] {
+        const bool expired = m_session && m_session->state() == TokenSession::State::Expired;
+        showLogin(expired ? tr("Your session expired — sign in again.") : QString(),
+                  LoginDialog::ReasonLevel::Info, m_session ? m_session->username() : QString());
+    });
+}
+
+AppController::~AppController()
+{
+    // A dialog shown without the explorer has no parent to delete it.
+    if (m_dialog) {
+        m_dialog->disconnect(this);
+        delete m_dialog;
+    }
+}
+
+ServerConfig AppController::configFor(const QString &server) const
+{
+    const QUrl base = ServerConfig::normalizeBaseUrl(server);
+    if (!base.isValid())
+        return ServerConfig();
+    ServerConfig config = ServerConfig::load(*m_settings, base);
+    config.baseUrl = base;
+    return config;
+}
+
+void AppController::start(const QString &server, const QString &user)
+{
+    const QString lastServer = m_settings->value(kLastServerKey).toString();
+    const QString lastUser = m_settings->value(kLastUserKey).toString();
+    const QString serverText = server.isEmpty() ? lastServer : server;
+    QString username = user;
+    if (username.isEmpty()
+        && ServerConfig::normalizeBaseUrl(serverText) == ServerConfig::normalizeBaseUrl(lastServer))
+        username = lastUser;
+
+    const ServerConfig config = configFor(serverText);
+    if (config.isValid())
+        m_session->setConfig(config);
+
+    // A user named on the command line is worth a try; a remembered one only if they chose to
+    // stay signed in, otherwise there is no saved session to find.
+    const bool keep = m_settings->value(kKeepKey, true).toBool();
+    if (config.isValid() && !username.isEmpty() && (!user.isEmpty() || keep)) {
+        resume(username);
+        return;
+    }
+    showLogin(QString(), LoginDialog::ReasonLevel::Info, username);
+}
+
+void AppController::resume(const QString &username)
+{
+    m_resuming = true;
+    m_resumeUser = username;
+    qCInfo(lcUi) << "restoring the saved session of" << username;
+    // A quick resume goes straight to the explorer; a slow one (keychain prompt, slow server)
+    // shows the dialog with a busy bar rather than nothing at all.
+    QTimer::singleShot(m_resumeGraceMs, this, [this] {
+        if (!m_resuming)
+            return;
+        showLogin(QString(), LoginDialog::ReasonLevel::Info, m_resumeUser);
+        m_dialog->setRestoring(true, m_resumeUser);
+    });
+    m_session->resume(username);
+}
+
+void AppController::onResumeFinished(const ApiError &error)
+{
+    if (!m_resuming)
+        return;
+    m_resuming = false;
+    if (m_dialog)
+        m_dialog->setRestoring(false);
+
+    if (!error.isError()) {
+        qCInfo(lcUi) << "saved session restored";
+        if (m_dialog) {
+            // Closes it through the same path as a password sign-in.
+            m_dialog->accept();
+        } else {
+            remember();
+            showExplorer();
+        }
+        return;
+    }
+
+    QString reason;
+    LoginDialog::ReasonLevel level = LoginDialog::ReasonLevel::Info;
+    switch (error.kind) {
+    case ApiError::Storage:
+        // C09: an unreadable keychain is not "no saved session"; the core left the entry alone
+        // and says so.
+        reason = UiText::errorText(error);
+        level = LoginDialog::ReasonLevel::Warning;
+        break;
+    case ApiError::Network:
+    case ApiError::Timeout:
+    case ApiError::Tls:
+    case ApiError::Http:
+    case ApiError::InvalidResponse:
+        reason = tr("%1 Your saved session is kept: sign in now, or restart once the server "
+                    "can be reached.")
+                         .arg(UiText::sentence(UiText::errorText(error)));
+        level = LoginDialog::ReasonLevel::Error;
+        break;
+    case ApiError::AccountDisabled:
+        reason = UiText::errorText(error);
+        level = LoginDialog::ReasonLevel::Error;
+        break;
+    case ApiError::Canceled:
+        break;
+    default:
+        reason = UiText::errorText(error);
+        break;
+    }
+    if (m_dialog)
+        m_dialog->setReason(reason, level);
+    else
+        showLogin(reason, level, m_resumeUser);
+}
+
+void AppController::showLogin(const QString &reason, LoginDialog::ReasonLevel level,
+                              const QString &username)
+{
+    if (m_dialog) {
+        if (!reason.isEmpty())
+            m_dialog->setReason(reason, level);
+        m_dialog->raise();
+        m_dialog->activateWindow();
+        return;
+    }
+
+    // Over a visible explorer it is its window-modal child; otherwise a window of its own, so
+    // that it gets a taskbar entry and is centred on the screen rather than on a hidden window.
+    const bool overExplorer = m_explorer->isVisible();
+    auto *dialog = new LoginDialog(m_session, overExplorer ? m_explorer.get() : nullptr);
+    m_dialog = dialog;
+    ServerConfig config = m_session->config();
+    if (!config.isValid())
+        config = configFor(m_settings->value(kLastServerKey).toString());
+    dialog->prefill(config, username);
+    dialog->setKeepSignedIn(m_settings->value(kKeepKey, true).toBool());
+    dialog->setReason(reason, level);
+
+    connect(dialog, &QDialog::accepted, this, &AppController::onLoginAccepted);
+    connect(dialog, &QDialog::rejected, this, &AppController::onLoginRejected);
+    connect(dialog, &QDialog::finished, dialog, &QObject::deleteLater);
+    connect(dialog, &LoginDialog::restoreCanceled, this, [this] { m_resuming = false; });
+
+    if (overExplorer) {
+        dialog->open();
+    } else {
+        dialog->setWindowModality(Qt::NonModal);
+        dialog->show();
+    }
+}
+
+void AppController::onLoginAccepted()
+{
+    m_dialog = nullptr;
+    m_resuming = false;
+    remember();
+    showExplorer();
+}
+
+void AppController::onLoginRejected()
+{
+    m_dialog = nullptr;
+    if (!m_explorer->isVisible())
+        Q_EMIT quitRequested();
+}
+
+void AppController::onSessionExpired(const QString &reason)
+{
+    // Before the explorer is up the dialog already shows resume or sign-in errors itself.
+    if (!m_explorer->isVisible())
+        return;
+    showLogin(reason.isEmpty() ? tr("Your session expired — sign in again.") : reason,
+              LoginDialog::ReasonLevel::Warning, m_session->username());
+}
+
+void AppController::signOut()
+{
+    const QString username = m_session->username();
+    m_session->signOut();
+    m_explorer->resetForNewSession();
+    m_explorer->hide();
+    m_explorerUser.clear();
+    showLogin(tr("You are signed out. The saved session was removed from this computer."),
+              LoginDialog::ReasonLevel::Info, username);
+}
+
+void AppController::showExplorer()
+{
+    const QString user = m_session->username();
+    if (!m_explorerUser.isEmpty() && m_explorerUser != user)
+        m_explorer->resetForNewSession();
+    m_explorerUser = user;
+    m_explorer->show();
+    m_explorer->raise();
+    m_explorer->activateWindow();
+}
+
+void AppController::remember()
+{
+    const ServerConfig &config = m_session->config();
+    if (!config.isValid())
+        return;
+    config.save(*m_settings);
+    m_settings->setValue(kLastServerKey, config.baseUrl.toString());
+    m_settings->setValue(kLastUserKey, m_session->username());
+    m_settings->setValue(kKeepKey, m_session->keepSignedIn());
+}
+
+} // namespace Kini

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "ApiError.h"
+#include "LoginDialog.h"
+#include "ServerConfig.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class QNetworkAccessManager;
+class QSettings;
+
+namespace Kini {
+
+class ExplorerWindow;
+class TokenSession;
+
+// Decides which window the user sees and when:
+//
+//   start ──(known user, kept signed in)──► resume ──ok──► Explorer
+//     │                                       │ expired / not found / keychain / network
+//     └──(otherwise)──► LoginDialog ◄─────────┘  (prefilled, with the reason shown)
+//                          │ signed in                   ▲
+//                          ▼                             │ sessionExpired: window-modal over
+//                       Explorer ──────sign out──────────┘ the explorer, work goes on after
+//
+// Nothing here blocks: every wait is a signal from the session. Only non-secret settings are
+// remembered (server, username, whether to keep signed in).
+class AppController : public QObject
+{
+    Q_OBJECT
+public:
+    AppController(QNetworkAccessManager *network, TokenSession *session, QSettings *settings,
+                  QObject *parent = nullptr);
+    ~AppController() override;
+
+    // server and user come from the command line; empty means "the last ones used".
+    void start(const QString &server = QString(), const QString &user = QString());
+
+    ExplorerWindow *explorer() const { return m_explorer.get(); }
+    // The sign-in dialog while one is open, else nullptr.
+    LoginDialog *loginDialog() const { return m_dialog; }
+    // How long a resume may run before the dialog appears with a busy bar (default 400 ms).
+    void setResumeGraceMs(int ms) { m_resumeGraceMs = ms; }
+
+Q_SIGNALS:
+    void quitRequested();
+
+private:
+    void resume(const QString &username);
+    void onResumeFinished(const ApiError &error);
+    void showLogin(const QString &reason, LoginDialog::ReasonLevel level, const QString &username);
+    void onLoginAccepted();
+    void onLoginRejected();
+    void onSessionExpired(const QString &reason);
+    void signOut();
+    void showExplorer();
+    void remember();
+    ServerConfig configFor(const QString &server) const;
+
+    QPointer<TokenSession> m_session;
+    QSettings *m_settings;
+    std::unique_ptr<ExplorerWindow> m_explorer;
+    QPointer<LoginDialog> m_dialog;
+    QString m_resumeUser;
+    QString m_explorerUser; // whose requests the explorer's history holds
+    bool m_resuming = false;
+    int m_resumeGraceMs = 400;
+};
+
+} // namespace Kini

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "RequestSpec.h"
+
+#include <QWidget>
+
+class QLabel;
+class QNetworkReply;
+class QPlainTextEdit;
+class QProgressBar;
+class QTabWidget;
+class QTableWidget;
+
+namespace Kini {
+
+// The answer to the last request: a coloured status badge, time and size, notices in plain words
+// (blocked redirect, HTML error page, network or session problems), and tabs for the body
+// (JSON re-indented with numbers as written), the response headers, and what was actually sent.
+class ResponseView : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ResponseView(QWidget *parent = nullptr);
+
+    void clear();
+    void showSending(const RequestSpec &spec);
+    // Reads the finished reply (body included); the caller keeps ownership.
+    void showReply(QNetworkReply *reply, const RequestSpec &spec, qint64 elapsedMs);
+    // The request never left: the reason is shown where the response would be.
+    void showNotSent(const QString &why);
+
+    int statusCode() const { return m_statusCode; }
+    QString statusText() const;
+    QString noticeText() const;
+    QString bodyText() const;
+    QString sentText() const;
+    QTableWidget *headersTable() const { return m_headers; }
+
+private:
+    enum class NoticeLevel { Info, Warning, Error };
+    void setBadge(const QString &text, const QString &color);
+    void setNotices(const QStringList &notices, NoticeLevel level);
+    void setBodyText(const QByteArray &body, const QByteArray &contentType);
+
+    QLabel *m_badge;
+    QLabel *m_meta;
+    QLabel *m_replayed;
+    QProgressBar *m_busy;
+    QLabel *m_notice;
+    QTabWidget *m_tabs;
+    QPlainTextEdit *m_body;
+    QTableWidget *m_headers;
+    QPlainTextEdit *m_sent;
+    int m_statusCode = 0;
+};
+
+} // namespace Kini
