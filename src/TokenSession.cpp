@@ -3,9 +3,9 @@
 #include "Interceptor.h"
 #include "KiniLog.h"
 #include "SecretStore.h"
+#include "TokenResponse.h"
 
 #include <QDateTime>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
@@ -19,181 +19,54 @@ namespace Kini {
 
 namespace {
 
-// A token endpoint answer larger than this is not a token answer.
-constexpr qint64 kMaxTokenAnswerBytes = 1024 * 1024;
 // Never refresh proactively more often than this, whatever the clocks say.
 constexpr qint64 kMinRefreshIntervalMs = 5000;
 constexpr qint64 kMaxRetryDelayMs = 60000;
 const char kTooLargeProperty[] = "kiniTooLarge";
 
-// RFC 6750 b64token: what may follow "Bearer " in a header. Anything else (CR, LF, spaces,
-// control characters) could smuggle a header, so such a token is refused, not sent.
-bool isHeaderSafeToken(const QByteArray &token)
+// A finished token-endpoint reply: transport failures here, the server's bytes in
+// parseTokenResponse().
+TokenResponse readTokenReply(QNetworkReply *reply, TokenCall call, const ServerConfig &config)
 {
-    if (token.isEmpty() || token.size() > 16384)
-        return false;
-    qsizetype i = 0;
-    for (; i < token.size(); ++i) {
-        const char c = token.at(i);
-        const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
-        if (!ok)
-            break;
-    }
-    for (; i < token.size(); ++i) {
-        if (token.at(i) != '=')
-            return false;
-    }
-    return true;
-}
-
-struct TokenAnswer
-{
-    ApiError error;
-    int status = 0;
-    QJsonObject json;
-    bool isJson = false;
-};
-
-QString detailOf(const QJsonObject &json)
-{
-    return json.value(QLatin1String("detail")).toString();
-}
-
-// "username: This field is required." lines from a DRF validation answer.
-QString fieldMessages(const QJsonObject &json)
-{
-    QStringList lines;
-    for (auto it = json.begin(); it != json.end(); ++it) {
-        QStringList texts;
-        if (it.value().isArray()) {
-            const QJsonArray array = it.value().toArray();
-            for (const QJsonValue &v : array)
-                texts << v.toString();
-        } else {
-            texts << it.value().toString();
-        }
-        texts.removeAll(QString());
-        if (!texts.isEmpty())
-            lines << (it.key() == QLatin1String("detail")
-                              ? texts.join(QLatin1Char(' '))
-                              : it.key() + QStringLiteral(": ") + texts.join(QLatin1Char(' ')));
-    }
-    return lines.join(QLatin1Char('\n'));
-}
-
-// Reads a finished token-endpoint reply into status + JSON object, or a transport / format error.
-TokenAnswer readTokenAnswer(QNetworkReply *reply)
-{
-    TokenAnswer answer;
-    answer.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QString where = reply->url().host() + QLatin1Char(':')
-            + QString::number(reply->url().port(
-                    reply->url().scheme() == QLatin1String("https") ? 443 : 80));
-
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const QString where = ServerConfig::originOf(reply->url());
+    TokenResponse out;
+    out.status = status;
     if (reply->property(kTooLargeProperty).toBool()) {
-        answer.error = ApiError::make(
-                ApiError::InvalidResponse,
-                QObject::tr("The server's answer was larger than %1 KiB; that is not a token "
-                            "answer. Nothing was stored.")
-                        .arg(kMaxTokenAnswerBytes / 1024),
-                answer.status);
-        return answer;
+        return parseTokenResponse(call, status, QByteArray(),
+                                  QByteArray(kMaxTokenResponseBytes + 1, ' '), config);
     }
-    if (answer.status == 0) {
+    if (status == 0 || (reply->error() != QNetworkReply::NoError && status < 300)) {
         switch (reply->error()) {
         // The session never aborts a reply it still listens to, so a cancel here is Qt's
         // transfer timeout.
         case QNetworkReply::OperationCanceledError:
         case QNetworkReply::TimeoutError:
-            answer.error = ApiError::make(ApiError::Timeout,
-                                          QObject::tr("%1 did not answer in time.").arg(where));
+            out.error = ApiError::make(ApiError::Timeout,
+                                       QObject::tr("%1 did not answer in time.").arg(where));
             break;
         case QNetworkReply::SslHandshakeFailedError:
-            answer.error = ApiError::make(ApiError::Tls,
-                                          QObject::tr("Secure connection to %1 failed: %2")
-                                                  .arg(where, reply->errorString()));
+            out.error = ApiError::make(ApiError::Tls,
+                                       QObject::tr("Secure connection to %1 failed: %2")
+                                               .arg(where, reply->errorString()));
             break;
         default:
-            answer.error = ApiError::make(
+            out.error = ApiError::make(
                     ApiError::Network,
-                    QObject::tr("Could not reach %1: %2").arg(where, reply->errorString()));
+                    status == 0
+                            ? QObject::tr("Could not reach %1: %2").arg(where, reply->errorString())
+                            : QObject::tr("The connection to %1 broke "
+                                          "off: %2")
+                                      .arg(where, reply->errorString()),
+                    status);
             break;
         }
-        return answer;
+        return out;
     }
-
     const QByteArray body = reply->isOpen() ? reply->readAll() : QByteArray();
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-    answer.isJson = parseError.error == QJsonParseError::NoError && doc.isObject();
-    if (answer.isJson) {
-        answer.json = doc.object();
-    } else if (reply->error() == QNetworkReply::NoError || answer.status >= 300) {
-        const QString contentType
-                = reply->header(QNetworkRequest::ContentTypeHeader).toString().toLower();
-        const bool html
-                = contentType.contains(QLatin1String("html")) || body.trimmed().startsWith('<');
-        QString message;
-        if (html)
-            message = QObject::tr("The server answered HTML (%1) where JSON was expected.")
-                              .arg(answer.status);
-        else if (body.isEmpty())
-            message = QObject::tr("The server answered %1 with an empty body where JSON was "
-                                  "expected.")
-                              .arg(answer.status);
-        else
-            message = QObject::tr("The server answered %1 with a body that is not a JSON "
-                                  "object (%2).")
-                              .arg(answer.status)
-                              .arg(parseError.error == QJsonParseError::NoError
-                                           ? QObject::tr("valid JSON, but not an object")
-                                           : parseError.errorString());
-        answer.error = ApiError::make(ApiError::InvalidResponse, message, answer.status);
-    }
-    if (!answer.isJson && reply->error() != QNetworkReply::NoError && answer.status < 300) {
-        answer.error = ApiError::make(
-                ApiError::Network,
-                QObject::tr("The connection to %1 broke off: %2").arg(where, reply->errorString()),
-                answer.status);
-    }
-    return answer;
-}
-
-// The access (and maybe refresh) token of a 200 answer; empty with *error set otherwise.
-bool takeTokens(const TokenAnswer &answer, const ServerConfig &config, bool refreshRequired,
-                QByteArray *access, QByteArray *refresh, ApiError *error)
-{
-    const QJsonValue accessValue = answer.json.value(config.accessField);
-    const QJsonValue refreshValue = answer.json.value(config.refreshField);
-    auto bad = [error, &answer](const QString &message) {
-        *error = ApiError::make(ApiError::InvalidResponse, message, answer.status);
-        return false;
-    };
-    if (!accessValue.isString() || accessValue.toString().isEmpty())
-        return bad(QObject::tr("The server's answer has no usable \"%1\" token (check the access "
-                               "field name in the server settings).")
-                           .arg(config.accessField));
-    *access = accessValue.toString().toLatin1();
-    if (!isHeaderSafeToken(*access) || accessValue.toString().toLatin1() != *access)
-        return bad(QObject::tr("The server's access token contains characters that cannot be sent "
-                               "in a header; it was not used."));
-    if (refreshValue.isUndefined() || refreshValue.isNull()) {
-        if (refreshRequired)
-            return bad(QObject::tr("The server's answer has no \"%1\" token (check the refresh "
-                                   "field name in the server settings).")
-                               .arg(config.refreshField));
-        refresh->clear();
-        return true;
-    }
-    if (!refreshValue.isString() || refreshValue.toString().isEmpty())
-        return bad(QObject::tr("The server's \"%1\" token is not a non-empty string.")
-                           .arg(config.refreshField));
-    *refresh = refreshValue.toString().toLatin1();
-    if (!isHeaderSafeToken(*refresh))
-        return bad(QObject::tr("The server's refresh token contains characters that cannot be "
-                               "sent; it was not used."));
-    return true;
+    return parseTokenResponse(call, status,
+                              reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), body,
+                              config);
 }
 
 } // namespace
@@ -273,7 +146,7 @@ QNetworkReply *TokenSession::postJson(const QUrl &url, const QByteArray &body, i
     m_requestSentMs = m_clock->nowMs();
     QNetworkReply *reply = m_network->post(request, body);
     connect(reply, &QNetworkReply::downloadProgress, reply, [reply](qint64 received, qint64) {
-        if (received > kMaxTokenAnswerBytes && !reply->property(kTooLargeProperty).toBool()) {
+        if (received > kMaxTokenResponseBytes && !reply->property(kTooLargeProperty).toBool()) {
             reply->setProperty(kTooLargeProperty, true);
             reply->abort();
         }
@@ -353,32 +226,10 @@ void TokenSession::finishSignIn(QNetworkReply *reply)
     m_signInReply = nullptr;
     reply->deleteLater();
 
-    const TokenAnswer answer = readTokenAnswer(reply);
-    ApiError error = answer.error;
-    QByteArray access;
-    QByteArray refresh;
-    if (!error.isError()) {
-        if (answer.status == 200 || answer.status == 201) {
-            takeTokens(answer, m_config, true, &access, &refresh, &error);
-        } else if (answer.status == 401) {
-            error = ApiError::make(ApiError::WrongCredentials, tr("Wrong username or password."),
-                                   401);
-        } else if (answer.status == 400) {
-            const QString fields = fieldMessages(answer.json);
-            error = ApiError::make(
-                    ApiError::BadRequest,
-                    fields.isEmpty() ? tr("The server refused the sign-in (400).") : fields, 400);
-        } else {
-            const QString detail = detailOf(answer.json);
-            error = ApiError::make(
-                    ApiError::Http,
-                    detail.isEmpty()
-                            ? tr("The server answered %1.").arg(answer.status)
-                            : tr("The server answered %1: %2").arg(answer.status).arg(detail),
-                    answer.status);
-        }
-    }
-
+    const TokenResponse answer = readTokenReply(reply, TokenCall::Obtain, m_config);
+    const ApiError error = answer.error;
+    const QByteArray access = answer.access;
+    const QByteArray refresh = answer.refresh;
     if (error.isError()) {
         qCInfo(lcAuth) << "sign-in failed:" << error.message;
         setState(m_stateBeforeSignIn);
@@ -511,50 +362,27 @@ void TokenSession::finishRefresh(QNetworkReply *reply)
     m_lastRefreshMs = m_clock->nowMs();
     const bool forRejection = std::exchange(m_rejectionRefresh, false);
 
-    const TokenAnswer answer = readTokenAnswer(reply);
-    ApiError error = answer.error;
-    if (!error.isError() && (answer.status == 401 || answer.status == 403)) {
+    const TokenResponse answer = readTokenReply(reply, TokenCall::Refresh, m_config);
+    if (answer.outcome == TokenResponse::Rejected) {
         // The refresh token is dead (expired, blacklisted after rotation, revoked).
-        const QString detail = detailOf(answer.json);
-        const QString reason = detail.isEmpty()
-                ? tr("Your session has ended. Sign in again.")
-                : tr("Your session has ended (%1). Sign in again.").arg(detail);
         qCInfo(lcAuth) << "refresh refused with" << answer.status << "- session over";
-        expire(reason);
-        Q_EMIT refreshFinished(ApiError::make(ApiError::SessionExpired, reason, answer.status));
+        expire(answer.error.message);
+        Q_EMIT refreshFinished(answer.error);
         return;
     }
-
-    QByteArray access;
-    QByteArray refresh;
-    if (!error.isError()) {
-        if (answer.status == 200 || answer.status == 201) {
-            takeTokens(answer, m_config, false, &access, &refresh, &error);
-        } else {
-            const QString fields = fieldMessages(answer.json);
-            error = ApiError::make(answer.status == 400 ? ApiError::BadRequest : ApiError::Http,
-                                   fields.isEmpty()
-                                           ? tr("The token refresh failed: the server answered "
-                                                "%1.")
-                                                     .arg(answer.status)
-                                           : tr("The token refresh failed (%1): %2")
-                                                     .arg(answer.status)
-                                                     .arg(fields),
-                                   answer.status);
-        }
-    }
-
-    if (error.isError()) {
+    if (answer.outcome == TokenResponse::Failed) {
         // Transient or unexplained: keep both tokens, so the next attempt can still succeed.
         ++m_failedRefreshes;
-        qCWarning(lcAuth) << "refresh failed, tokens kept:" << error.message;
+        qCWarning(lcAuth) << "refresh failed, tokens kept:" << answer.error.message;
         if (m_state == State::Refreshing)
             setState(State::Active);
         planNextRefresh();
-        Q_EMIT refreshFinished(error);
+        Q_EMIT refreshFinished(answer.error);
         return;
     }
 
+    const QByteArray access = answer.access;
+    const QByteArray refresh = answer.refresh;
     const bool rotated = !refresh.isEmpty() && refresh != m_refresh.raw();
     m_failedRefreshes = 0;
     setTokens(access, refresh.isEmpty() ? m_refresh.raw() : refresh);
