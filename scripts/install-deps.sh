@@ -16,6 +16,8 @@ packages=(
     xvfb xauth imagemagick fonts-dejavu-core
     # The demo and reference server (tests/server), run with Debian's python3
     python3 python3-django python3-djangorestframework python3-djangorestframework-simplejwt
+    # Fuzzing (scripts/fuzz.sh): clang, and its runtime libraries with libFuzzer and the sanitizers
+    clang libclang-rt-dev
 )
 
 if ! command -v dpkg-query >/dev/null || ! command -v apt-get >/dev/null; then

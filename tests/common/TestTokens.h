@@ -29,3 +29,11 @@ inline QByteArray simpleJwt(const char *type, qint64 iat, qint64 exp, const QByt
 }
 
 } // namespace TestTokens
+
+// Compares values that may hold tokens without printing them on failure: a test's output must
+// never carry a token.
+#define KINI_COMPARE_SECRET(actual, expected)                                                      \
+    QVERIFY2((actual) == (expected), "secret values differ (not printed)")
+#define KINI_TRY_COMPARE_SECRET(actual, expected, timeoutMs)                                       \
+    QTRY_VERIFY2_WITH_TIMEOUT((actual) == (expected), "secret values differ (not printed)",        \
+                              timeoutMs)

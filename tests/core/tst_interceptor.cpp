@@ -140,7 +140,8 @@ void tst_Interceptor::attachesTokenOnlyToApiOrigin()
     QCOMPARE(status(api.get()), 200);
     const auto seen = rig.api.requestsTo("/api/me/");
     QCOMPARE(seen.size(), 1);
-    QCOMPARE(seen.first().header("Authorization"), "Bearer " + rig.session.accessToken().raw());
+    KINI_COMPARE_SECRET(seen.first().header("Authorization"),
+                        "Bearer " + rig.session.accessToken().raw());
     QCOMPARE(other.requests().size(), 1);
     QVERIFY(!other.requests().first().hasHeader("Authorization"));
 
@@ -220,7 +221,8 @@ void tst_Interceptor::sameOriginRedirectKeepsToken()
     const auto items = rig.api.requestsTo("/api/items/");
     QCOMPARE(items.size(), 1);
     QCOMPARE(items.first().target, QByteArray("/api/items/?page=2"));
-    QCOMPARE(items.first().header("Authorization"), "Bearer " + rig.session.accessToken().raw());
+    KINI_COMPARE_SECRET(items.first().header("Authorization"),
+                        "Bearer " + rig.session.accessToken().raw());
 }
 
 void tst_Interceptor::concurrent401sShareOneRefresh()
@@ -282,7 +284,7 @@ void tst_Interceptor::refreshWithoutRotationKeepsRefreshToken()
     QVERIFY(done.wait(5000));
 
     QVERIFY(!done.first().first().value<ApiError>().isError());
-    QCOMPARE(rig.session.refreshToken().raw(), refresh); // byte for byte
+    KINI_COMPARE_SECRET(rig.session.refreshToken().raw(), refresh); // byte for byte
     QCOMPARE(rig.store.writeCount(), writes); // nothing new to store
     QVERIFY(rig.api.validAccess.contains(rig.session.accessToken().raw()));
 }
@@ -304,8 +306,8 @@ void tst_Interceptor::refreshAnswerWithoutTokensIsAnError()
     const ApiError error = done.first().first().value<ApiError>();
     QCOMPARE(error.kind, ApiError::InvalidResponse);
     QVERIFY(error.message.contains(QLatin1String("access")));
-    QCOMPARE(rig.session.accessToken().raw(), access);
-    QCOMPARE(rig.session.refreshToken().raw(), refresh);
+    KINI_COMPARE_SECRET(rig.session.accessToken().raw(), access);
+    KINI_COMPARE_SECRET(rig.session.refreshToken().raw(), refresh);
     QCOMPARE(rig.session.state(), TokenSession::State::Active);
 }
 
@@ -314,7 +316,8 @@ void tst_Interceptor::rotatedRefreshTokenIsStored()
     Rig &rig = *m_rig;
     QVERIFY(rig.signIn());
     const QString key = rig.session.config().sessionKey(rig.api.username);
-    QTRY_COMPARE(rig.store.contents().value(key), rig.session.refreshToken().raw());
+    KINI_TRY_COMPARE_SECRET(rig.store.contents().value(key), rig.session.refreshToken().raw(),
+                            5000);
     const QByteArray first = rig.session.refreshToken().raw();
     QSignalSpy done(&rig.session, &TokenSession::refreshFinished);
 
@@ -323,7 +326,8 @@ void tst_Interceptor::rotatedRefreshTokenIsStored()
 
     QVERIFY(rig.session.refreshToken().raw() != first);
     QVERIFY(!rig.api.validRefresh.contains(first)); // the server burnt the old one
-    QTRY_COMPARE(rig.store.contents().value(key), rig.session.refreshToken().raw());
+    KINI_TRY_COMPARE_SECRET(rig.store.contents().value(key), rig.session.refreshToken().raw(),
+                            5000);
 }
 
 void tst_Interceptor::apiErrorCodes_data()
@@ -461,8 +465,8 @@ void tst_Interceptor::transientRefreshFailureKeepsTokens()
     const ApiError error = intercepted(reply.get())->apiError();
     QVERIFY2(error.message.contains(message), qPrintable(error.message));
     QCOMPARE(expired.size(), 0);
-    QCOMPARE(rig.session.refreshToken().raw(), refresh);
-    QCOMPARE(rig.store.contents().value(key), refresh);
+    KINI_COMPARE_SECRET(rig.session.refreshToken().raw(), refresh);
+    KINI_COMPARE_SECRET(rig.store.contents().value(key), refresh);
     QCOMPARE(rig.session.state(), TokenSession::State::Active);
 
     // The next attempt uses the same refresh token, and a success replaces it.
@@ -471,7 +475,8 @@ void tst_Interceptor::transientRefreshFailureKeepsTokens()
     QVERIFY(waitFinished(retry.get()));
     QCOMPARE(status(retry.get()), 200);
     QVERIFY(rig.session.refreshToken().raw() != refresh);
-    QTRY_COMPARE(rig.store.contents().value(key), rig.session.refreshToken().raw());
+    KINI_TRY_COMPARE_SECRET(rig.store.contents().value(key), rig.session.refreshToken().raw(),
+                            5000);
 }
 
 void tst_Interceptor::disabledAccountCausesNoRefreshLoop()
@@ -569,7 +574,8 @@ void tst_Interceptor::replayCarriesIdenticalBody()
     QCOMPARE(posts.at(1).method, QByteArray("POST"));
     QCOMPARE(posts.at(1).header("Content-Type"), posts.at(0).header("Content-Type"));
     QVERIFY(posts.at(1).header("Authorization") != posts.at(0).header("Authorization"));
-    QCOMPARE(posts.at(1).header("Authorization"), "Bearer " + rig.session.accessToken().raw());
+    KINI_COMPARE_SECRET(posts.at(1).header("Authorization"),
+                        "Bearer " + rig.session.accessToken().raw());
 }
 
 void tst_Interceptor::replayWhenCallerDeletesReplyInFinished()
@@ -648,8 +654,8 @@ void tst_Interceptor::hangingRefreshFailsWaitersAndKeepsToken()
     }
     QCOMPARE(rig.api.refreshCalls(), 1);
     QCOMPARE(expired.size(), 0);
-    QCOMPARE(rig.session.refreshToken().raw(), refresh);
-    QCOMPARE(rig.store.contents().value(key), refresh);
+    KINI_COMPARE_SECRET(rig.session.refreshToken().raw(), refresh);
+    KINI_COMPARE_SECRET(rig.store.contents().value(key), refresh);
 }
 
 void tst_Interceptor::slowRequestsDoNotStarveRefresh()

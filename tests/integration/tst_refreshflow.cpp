@@ -3,6 +3,7 @@
 #include "Interceptor.h"
 #include "SecretStore.h"
 #include "SimpleJwtServer.h"
+#include "TestTokens.h"
 #include "TokenSession.h"
 
 #include <QDateTime>
@@ -185,7 +186,8 @@ void tst_RefreshFlow::proactiveRefreshRotatesTokens()
     QVERIFY(client.session.accessToken().raw() != firstAccess);
     QVERIFY(client.session.refreshToken().raw() != firstRefresh);
     const QString key = client.session.config().sessionKey(m_server.options().username);
-    QTRY_COMPARE(client.store.contents().value(key), client.session.refreshToken().raw());
+    KINI_TRY_COMPARE_SECRET(client.store.contents().value(key), client.session.refreshToken().raw(),
+                            5000);
 }
 
 void tst_RefreshFlow::postBodySurvivesReplay()

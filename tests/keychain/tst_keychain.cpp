@@ -3,6 +3,7 @@
 #include "Interceptor.h"
 #include "KeychainSecretStore.h"
 #include "SimpleJwtServer.h"
+#include "TestTokens.h"
 #include "TokenSession.h"
 
 #include <QNetworkReply>
@@ -92,7 +93,7 @@ void tst_Keychain::writeReadRemove()
     QVERIFY(run([&](auto cb) { store.write(key, "s3cret.value", this, cb); }).ok());
     const StoreResult read = run([&](auto cb) { store.read(key, this, cb); });
     QVERIFY2(read.ok(), qPrintable(read.message));
-    QCOMPARE(read.secret, QByteArray("s3cret.value"));
+    KINI_COMPARE_SECRET(read.secret, QByteArray("s3cret.value"));
     QVERIFY(lookUpOutsideTheApp(key).contains("s3cret.value")); // really in the keyring
 
     QVERIFY(run([&](auto cb) { store.remove(key, this, cb); }).ok());
@@ -109,7 +110,7 @@ void tst_Keychain::writesLandInOrder()
                     [&answered](const StoreResult &) { ++answered; });
     QTRY_COMPARE_WITH_TIMEOUT(answered, 10, 30000);
     const StoreResult read = run([&](auto cb) { store.read(key, this, cb); });
-    QCOMPARE(read.secret, QByteArray("token-9"));
+    KINI_COMPARE_SECRET(read.secret, QByteArray("token-9"));
     run([&](auto cb) { store.remove(key, this, cb); });
 }
 
@@ -126,8 +127,8 @@ void tst_Keychain::restartResumesSessionAndSignOutDeletes()
         first.session.signIn(user, m_server.options().password, true);
         QVERIFY(signedIn.wait(20000));
         QVERIFY(!signedIn.first().first().value<ApiError>().isError());
-        QTRY_COMPARE_WITH_TIMEOUT(lookUpOutsideTheApp(key).trimmed(),
-                                  first.session.refreshToken().raw(), 20000);
+        KINI_TRY_COMPARE_SECRET(lookUpOutsideTheApp(key).trimmed(),
+                                first.session.refreshToken().raw(), 20000);
         stored = first.session.refreshToken().raw();
     }
 
@@ -140,8 +141,8 @@ void tst_Keychain::restartResumesSessionAndSignOutDeletes()
     QCOMPARE(second.session.state(), TokenSession::State::Active);
     // Resuming refreshed, and the server rotated: the keychain holds the new token.
     QVERIFY(second.session.refreshToken().raw() != stored);
-    QTRY_COMPARE_WITH_TIMEOUT(lookUpOutsideTheApp(key).trimmed(),
-                              second.session.refreshToken().raw(), 20000);
+    KINI_TRY_COMPARE_SECRET(lookUpOutsideTheApp(key).trimmed(), second.session.refreshToken().raw(),
+                            20000);
 
     std::unique_ptr<QNetworkReply> reply(
             second.net.get(QNetworkRequest(config.resolve(QStringLiteral("me/")))));
@@ -150,7 +151,7 @@ void tst_Keychain::restartResumesSessionAndSignOutDeletes()
     QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
 
     second.session.signOut();
-    QTRY_COMPARE_WITH_TIMEOUT(lookUpOutsideTheApp(key), QByteArray(), 20000);
+    KINI_TRY_COMPARE_SECRET(lookUpOutsideTheApp(key), QByteArray(), 20000);
 
     App third(config);
     QSignalSpy again(&third.session, &TokenSession::resumeFinished);
@@ -179,7 +180,7 @@ void tst_Keychain::deadSavedSessionAsksForPassword()
     QCOMPARE(expired.size(), 1);
     QCOMPARE(app.session.username(), user);
     // The dead token is gone, so the next start does not try it again.
-    QTRY_COMPARE_WITH_TIMEOUT(lookUpOutsideTheApp(config.sessionKey(user)), QByteArray(), 20000);
+    KINI_TRY_COMPARE_SECRET(lookUpOutsideTheApp(config.sessionKey(user)), QByteArray(), 20000);
 }
 
 QTEST_GUILESS_MAIN(tst_Keychain)

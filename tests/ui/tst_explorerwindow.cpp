@@ -7,7 +7,7 @@
 #include "RequestEditor.h"
 #include "ResponseView.h"
 #include "SecretStore.h"
-
+#include "TestTokens.h"
 
 #include "TokenSession.h"
 
@@ -107,7 +107,7 @@ void ExplorerWindowTest::sentTabRedactsTheToken()
     QVERIFY(!token.isEmpty());
     const auto requests = m_api->requestsTo("/api/me/");
     QCOMPARE(requests.size(), 1);
-    QCOMPARE(requests.first().header("Authorization"), "Bearer " + token);
+    KINI_COMPARE_SECRET(requests.first().header("Authorization"), "Bearer " + token);
 
     // ...but the window shows it redacted, and nowhere in full.
     const QString sent = response->sentText();
@@ -252,10 +252,11 @@ void ExplorerWindowTest::storageWarningBanner()
 {
     QCOMPARE(m_window->bannerTexts(), QStringList());
     Q_EMIT m_session->storageWarning(QStringLiteral("no secret service is running"));
-    QCOMPARE(m_window->bannerTexts(),
-             QStringList {QStringLiteral("Could not save your session to the keychain: no secret "
-                                         "service is running. Next start will ask for your "
-                                         "password.")});
+    KINI_COMPARE_SECRET(
+            m_window->bannerTexts(),
+            QStringList {QStringLiteral("Could not save your session to the keychain: no secret "
+                                        "service is running. Next start will ask for your "
+                                        "password.")});
     Q_EMIT m_session->accountDisabled(QStringLiteral("User is inactive"));
     QCOMPARE(m_window->bannerTexts().last(),
              QStringLiteral("This account is disabled: User is inactive"));

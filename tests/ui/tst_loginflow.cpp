@@ -18,6 +18,8 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QFile>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -75,7 +77,20 @@ void LoginFlowTest::cleanup()
     m_session.reset();
     m_network.reset();
     m_store.reset();
+    m_settings->sync();
     m_settings.reset();
+
+    // What the app saved for the next start holds no secret: no JWT, no password.
+    QFile saved(m_settingsDir.filePath(QStringLiteral("kini.ini")));
+    if (saved.open(QIODevice::ReadOnly)) {
+        const QByteArray text = saved.readAll();
+        QVERIFY2(!QRegularExpression(QStringLiteral("eyJ[A-Za-z0-9_-]{8,}\\.eyJ"))
+                          .match(QString::fromLatin1(text))
+                          .hasMatch(),
+                 "a token was written to the settings file");
+        QVERIFY2(!text.contains(m_server.options().password.toUtf8()),
+                 "the password was written to the settings file");
+    }
 }
 
 void LoginFlowTest::startApp(const QString &server, const QString &user, int resumeGraceMs)
