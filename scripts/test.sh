@@ -6,6 +6,7 @@
 #   KINI_SANITIZE=1 bash scripts/test.sh    # AddressSanitizer + UBSan build in build-asan/
 #
 # KINI_SKIP_DEPS=1 skips the package check; KINI_JOBS sets the build's parallelism (2).
+# KINI_CI_FUZZ_SECONDS=N adds a short fuzzing run at the end (see below).
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -35,4 +36,10 @@ cmake --build "$build_dir" -j "${KINI_JOBS:-2}"
 # scripts/with-keyring.sh, so no display and no desktop session are needed.
 status=0
 (cd "$build_dir" && ctest --output-on-failure "$@") || status=$?
+
+# KINI_CI_FUZZ_SECONDS=N also builds the fuzz targets with clang (build-fuzz/) and runs each for
+# N seconds (scripts/fuzz.sh); off unless set.
+if [ -n "${KINI_CI_FUZZ_SECONDS:-}" ]; then
+    FUZZ_SECONDS="$KINI_CI_FUZZ_SECONDS" bash scripts/fuzz.sh || status=$?
+fi
 exit "$status"

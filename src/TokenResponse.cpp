@@ -103,6 +103,9 @@ bool isHeaderSafeToken(const QByteArray &token)
         if (!ok)
             break;
     }
+    // b64token is 1*( ... ) *"=": padding alone is not a token.
+    if (i == 0)
+        return false;
     for (; i < token.size(); ++i) {
         if (token.at(i) != '=')
             return false;

@@ -8,7 +8,6 @@
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTimeZone>
@@ -67,6 +66,24 @@ TokenResponse readTokenReply(QNetworkReply *reply, TokenCall call, const ServerC
     return parseTokenResponse(call, status,
                               reply->header(QNetworkRequest::ContentTypeHeader).toByteArray(), body,
                               config);
+}
+
+// An RFC 9110 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), read in UTC whatever the local
+// time zone is.
+QDateTime parseHttpDate(const QByteArray &value)
+{
+    const QList<QByteArray> parts = value.simplified().split(' ');
+    if (parts.size() != 6 || parts.at(5) != "GMT")
+        return QDateTime();
+    static const QByteArrayList months
+            = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    const int month = months.indexOf(parts.at(2)) + 1;
+    const QDate date(parts.at(3).toInt(), month, parts.at(1).toInt());
+    const QTime time
+            = QTime::fromString(QString::fromLatin1(parts.at(4)), QStringLiteral("HH:mm:ss"));
+    if (month == 0 || !date.isValid() || !time.isValid())
+        return QDateTime();
+    return QDateTime(date, time, QTimeZone::utc());
 }
 
 } // namespace
@@ -159,19 +176,19 @@ void TokenSession::updateClockOffset(QNetworkReply *reply, qint64 sentMs)
     const QByteArray date = reply->rawHeader("Date");
     if (date.isEmpty())
         return;
-    QDateTime server = QLocale::c().toDateTime(QString::fromLatin1(date).trimmed(),
-                                               QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'"));
+    const QDateTime server = parseHttpDate(date);
     if (!server.isValid())
         return;
-    server.setTimeZone(QTimeZone::utc());
     const qint64 receivedMs = m_clock->nowMs();
     // The Date header has whole seconds and names a moment between sending and receiving.
     const qint64 offset = server.toMSecsSinceEpoch() + 500 - (sentMs + receivedMs) / 2;
     const qint64 tolerance = 2000 + (receivedMs - sentMs) / 2;
     const qint64 previous = m_clockOffsetMs;
     m_clockOffsetMs = std::abs(offset) <= tolerance ? 0 : offset;
-    if (m_clockOffsetMs != previous)
+    if (m_clockOffsetMs != previous) {
         qCInfo(lcAuth) << "clock offset to the server is now" << m_clockOffsetMs << "ms";
+        Q_EMIT clockOffsetChanged(m_clockOffsetMs);
+    }
 }
 
 void TokenSession::signIn(const QString &username, QString password, bool keepSignedIn)

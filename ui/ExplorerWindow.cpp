@@ -64,6 +64,7 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     , m_storageBanner(new WarningBanner(this))
     , m_accountBanner(new WarningBanner(this))
     , m_sessionBanner(new WarningBanner(this))
+    , m_clockBanner(new WarningBanner(this))
     , m_editor(new RequestEditor(this))
     , m_response(new ResponseView(this))
     , m_tokens(new TokenPanel(session, this))
@@ -80,7 +81,8 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     m_accountBanner->setObjectName(QStringLiteral("accountBanner"));
     m_sessionBanner->setObjectName(QStringLiteral("sessionBanner"));
     m_sessionBanner->setAction(tr("Sign in…"));
-    for (WarningBanner *banner : {m_storageBanner, m_accountBanner, m_sessionBanner})
+    m_clockBanner->setObjectName(QStringLiteral("clockBanner"));
+    for (WarningBanner *banner : {m_storageBanner, m_accountBanner, m_sessionBanner, m_clockBanner})
         banner->hide();
 
     m_editor->setObjectName(QStringLiteral("requestEditor"));
@@ -119,6 +121,7 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     layout->addWidget(m_storageBanner);
     layout->addWidget(m_accountBanner);
     layout->addWidget(m_sessionBanner);
+    layout->addWidget(m_clockBanner);
     layout->addWidget(mainSplitter, 1);
     setCentralWidget(central);
 
@@ -163,6 +166,11 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     connect(session, &TokenSession::storageWarning, this, [this](const QString &message) {
         m_storageBanner->setMessage(WarningBanner::Level::Warning, UiText::storageWarning(message));
         m_storageBanner->show();
+    });
+    connect(session, &TokenSession::clockOffsetChanged, this, [this](qint64 offsetMs) {
+        const QString text = UiText::clockOffsetWarning(offsetMs);
+        m_clockBanner->setMessage(WarningBanner::Level::Warning, text);
+        m_clockBanner->setVisible(!text.isEmpty());
     });
     connect(session, &TokenSession::accountDisabled, this, [this](const QString &detail) {
         const QString text = detail.contains(QStringLiteral("disabled"), Qt::CaseInsensitive)
@@ -263,7 +271,8 @@ bool ExplorerWindow::isRequestRunning() const
 QStringList ExplorerWindow::bannerTexts() const
 {
     QStringList texts;
-    for (const WarningBanner *banner : {m_storageBanner, m_accountBanner, m_sessionBanner}) {
+    for (const WarningBanner *banner :
+         {m_storageBanner, m_accountBanner, m_sessionBanner, m_clockBanner}) {
         if (banner->isVisibleTo(this))
             texts.append(banner->text());
     }

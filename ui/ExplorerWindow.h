@@ -76,6 +76,7 @@ private:
     WarningBanner *m_storageBanner;
     WarningBanner *m_accountBanner;
     WarningBanner *m_sessionBanner;
+    WarningBanner *m_clockBanner;
     RequestEditor *m_editor;
     ResponseView *m_response;
     TokenPanel *m_tokens;

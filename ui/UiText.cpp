@@ -1,6 +1,7 @@
 #include "UiText.h"
 
 #include <QDateTime>
+#include <QObject>
 #include <QTimeZone>
 
 namespace Kini {
@@ -52,6 +53,21 @@ QString relativeTime(qint64 deltaMs)
         amount = QStringLiteral("%1 s").arg(seconds);
 
     return deltaMs > 0 ? QStringLiteral("in %1").arg(amount) : QStringLiteral("%1 ago").arg(amount);
+}
+
+QString clockOffsetWarning(qint64 offsetMs)
+{
+    // Below half a minute the skew is noise next to a five-minute token.
+    if (offsetMs > -30000 && offsetMs < 30000)
+        return QString();
+    const QString amount = relativeTime(offsetMs > 0 ? offsetMs : -offsetMs).mid(3);
+    return offsetMs > 0
+            ? QObject::tr("This computer's clock is %1 behind the server's. Countdowns and "
+                          "refreshes follow the server's time; check the system clock.")
+                      .arg(amount)
+            : QObject::tr("This computer's clock is %1 ahead of the server's. Countdowns and "
+                          "refreshes follow the server's time; check the system clock.")
+                      .arg(amount);
 }
 
 static QString formatInstant(const QDateTime &when, qint64 epochMs)

@@ -29,6 +29,9 @@ QString errorText(const ApiError &error);
 QString sentence(const QString &text);
 // C09: the keychain could not keep the session; the core may give the whole sentence or the why.
 QString storageWarning(const QString &message);
+// The warning for a clock that differs from the server's (offset = server - ours); empty when
+// the difference is too small to matter.
+QString clockOffsetWarning(qint64 offsetMs);
 
 } // namespace UiText
 } // namespace Kini

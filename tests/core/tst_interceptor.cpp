@@ -116,6 +116,8 @@ private Q_SLOTS:
     void slowRequestsDoNotStarveRefresh();
     void wallClockJumpRefreshesBeforeSending();
     void wallClockJumpPastRefreshExpiryEndsSession();
+    void skewedClockRefreshesOncePerLifetime_data();
+    void skewedClockRefreshesOncePerLifetime();
     void headerInjectionIsRefused_data();
     void headerInjectionIsRefused();
     void abortWhileWaitingForRefresh();
@@ -722,6 +724,52 @@ void tst_Interceptor::wallClockJumpPastRefreshExpiryEndsSession()
     QCOMPARE(rig.api.refreshCalls(), 0);
     QCOMPARE(expired.size(), 1);
     QVERIFY(expired.first().first().toString().contains(QLatin1String("expired")));
+}
+
+void tst_Interceptor::skewedClockRefreshesOncePerLifetime_data()
+{
+    QTest::addColumn<qint64>("skewMs");
+    QTest::newRow("client clock 1 h ahead") << qint64(3600 * 1000);
+    QTest::newRow("client clock 1 h behind") << qint64(-3600 * 1000);
+    QTest::newRow("client clock 20 min ahead") << qint64(1200 * 1000);
+}
+
+void tst_Interceptor::skewedClockRefreshesOncePerLifetime()
+{
+    QFETCH(qint64, skewMs);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    ManualClock serverClock(now);
+    ManualClock clientClock(now + skewMs);
+    FakeJwtApi api(&serverClock);
+    QVERIFY(api.start());
+    Interceptor net;
+    MemorySecretStore store;
+    TokenSession session(&net, &store, &clientClock);
+    session.setConfig(api.config());
+    session.setTickIntervalMs(3600 * 1000); // the test calls checkClock() itself
+    net.setSession(&session);
+    QSignalSpy offsets(&session, &TokenSession::clockOffsetChanged);
+
+    QSignalSpy signedIn(&session, &TokenSession::signInFinished);
+    session.signIn(api.username, api.password, false);
+    QVERIFY(signedIn.wait(5000));
+    QVERIFY(qAbs(session.clockOffsetMs() + skewMs) < 3000);
+    QCOMPARE(offsets.size(), 1);
+    QVERIFY(session.hasUsableAccess());
+
+    // Three access lifetimes pass, in 10 s steps, on both clocks.
+    QSignalSpy refreshed(&session, &TokenSession::refreshFinished);
+    for (int step = 0; step < 90; ++step) {
+        serverClock.advanceMs(10000);
+        clientClock.advanceMs(10000);
+        session.checkClock();
+        if (session.isRefreshing())
+            QVERIFY(refreshed.wait(5000));
+        QVERIFY(session.hasUsableAccess());
+    }
+    QCOMPARE(api.refreshCalls(), 3); // at 270, 540 and 810 s: once per lifetime, no loop
+    for (const auto &arguments : std::as_const(refreshed))
+        QVERIFY(!arguments.first().value<ApiError>().isError());
 }
 
 void tst_Interceptor::headerInjectionIsRefused_data()

@@ -103,6 +103,10 @@ void tst_TokenResponse::judges_data()
             << obtain << 200 << json << QByteArray(R"({"access": "a.a.a", "refresh": "r r"})")
             << failed << int(ApiError::InvalidResponse) << "refresh" << QByteArray()
             << QByteArray();
+    QTest::newRow("a refresh token of padding only (fuzz finding)")
+            << obtain << 200 << json << QByteArray(R"({"access": "a.a.a", "refresh": "=="})")
+            << failed << int(ApiError::InvalidResponse) << "refresh" << QByteArray()
+            << QByteArray();
     QTest::newRow("non-ASCII token")
             << obtain << 200 << json << QByteArray(R"({"access": "a.\u00e9.a", "refresh": "r"})")
             << failed << int(ApiError::InvalidResponse) << "header" << QByteArray() << QByteArray();
@@ -168,6 +172,8 @@ void tst_TokenResponse::headerSafeTokens_data()
     QTest::newRow("tab") << QByteArray("a\tb") << false;
     QTest::newRow("NUL") << QByteArray("a\0b", 3) << false;
     QTest::newRow("padding in the middle") << QByteArray("ab=c") << false;
+    QTest::newRow("padding only (fuzz finding)") << QByteArray("==") << false;
+    QTest::newRow("one '='") << QByteArray("=") << false;
     QTest::newRow("quote") << QByteArray("a\"b") << false;
     QTest::newRow("too long") << QByteArray(20000, 'a') << false;
 }

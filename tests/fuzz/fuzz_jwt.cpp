@@ -84,7 +84,8 @@ void checkJsonNumber(const QString &literal)
     char *end = nullptr;
     const double seconds = std::strtod(text.c_str(), &end);
     require(end == text.c_str() + text.size(), "a JSON number is a number to strtod", literal);
-    require(seconds < 0 || seconds * 1000.0 > double(MaxNumericDateMsecs) - 1.0,
+    // signbit, not "< 0": "-1e-999" is negative, yet strtod rounds it to -0.0.
+    require(std::signbit(seconds) || seconds * 1000.0 > double(MaxNumericDateMsecs) - 1.0,
             "a refused JSON number is negative or out of range", literal);
 }
 
@@ -104,8 +105,8 @@ void checkRoundTrip(const JsonNode &node)
     const QString compact = node.toJson();
     JsonNode again;
     QString error;
-    require(Kini::parseJsonTree(compact.toUtf8(), &again, &error),
-            "toJson() output parses", error + QStringLiteral(" in ") + compact);
+    require(Kini::parseJsonTree(compact.toUtf8(), &again, &error), "toJson() output parses",
+            error + QStringLiteral(" in ") + compact);
     require(again.toJson() == compact, "toJson() is stable across a parse", compact);
 
     const QString indented = node.toIndentedJson();
@@ -122,8 +123,7 @@ void checkJson(const QByteArray &data)
     const bool ok = Kini::parseJsonTree(data, &node, &error);
     require(ok == error.isEmpty(), "parseJsonTree sets an error exactly when it fails", error);
     if (!ok) {
-        require(error.contains(QLatin1String(" at byte ")), "a JSON error names its offset",
-                error);
+        require(error.contains(QLatin1String(" at byte ")), "a JSON error names its offset", error);
         require(node.kind == JsonNode::Null && node.items.isEmpty() && node.members.isEmpty(),
                 "a failed parse leaves an empty node");
         return;
@@ -192,8 +192,8 @@ void checkToken(const QByteArray &token)
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const QByteArray input = QByteArray::fromRawData(reinterpret_cast<const char *>(data),
-                                                     qsizetype(size));
+    const QByteArray input
+            = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
     checkToken(input);
     checkToken(FixedHeader + '.' + base64Url(input) + '.' + FixedSignature);
     checkJson(input);

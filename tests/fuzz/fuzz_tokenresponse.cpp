@@ -132,8 +132,8 @@ void checkJudgement(TokenCall call, const Answer &answer, const TokenResponse &o
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static const Kini::ServerConfig config;
-    const QByteArray input = QByteArray::fromRawData(reinterpret_cast<const char *>(data),
-                                                     qsizetype(size));
+    const QByteArray input
+            = QByteArray::fromRawData(reinterpret_cast<const char *>(data), qsizetype(size));
     const Answer answer = split(input);
     for (const TokenCall call : {TokenCall::Obtain, TokenCall::Refresh}) {
         const TokenResponse out = Kini::parseTokenResponse(call, answer.status, answer.contentType,
