@@ -544,7 +544,23 @@ void TokenSession::signOut()
         QNetworkReply *reply = postJson(m_config.blacklistUrl(),
                                         QJsonDocument(json).toJson(QJsonDocument::Compact),
                                         m_config.requestTimeoutMs);
-        connect(reply, &QNetworkReply::finished, reply, &QObject::deleteLater);
+        connect(reply, &QNetworkReply::finished, this, [this, reply]() {
+            reply->deleteLater();
+            const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+            if (status >= 200 && status < 300) {
+                qCInfo(lcAuth) << "the server revoked the refresh token";
+                Q_EMIT revokeFinished(ApiError());
+                return;
+            }
+            const ApiError error = ApiError::make(
+                    status == 0 ? ApiError::Network : ApiError::Http,
+                    status == 0 ? tr("Could not revoke the session on the server: %1")
+                                          .arg(reply->errorString())
+                                : tr("The server refused to revoke the session (%1).").arg(status),
+                    status);
+            qCWarning(lcAuth) << "revoking at sign-out failed:" << error.message;
+            Q_EMIT revokeFinished(error);
+        });
     }
     if (!m_username.isEmpty())
         m_store->remove(m_config.sessionKey(m_username), this, nullptr);

@@ -108,6 +108,8 @@ Q_SIGNALS:
     void accountDisabled(const QString &detail);
     void storageWarning(const QString &message); // the keychain failed; the session goes on
     void signedOut();
+    // The blacklist call made at sign-out ended (kind None: the server revoked the token).
+    void revokeFinished(const Kini::ApiError &error);
     // The estimated offset to the server's clock changed (0: within the tolerance).
     void clockOffsetChanged(qint64 offsetMs);
 

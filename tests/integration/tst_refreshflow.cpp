@@ -93,6 +93,7 @@ private Q_SLOTS:
     void parallelRequestsAcrossExpiryShareOneRefresh();
     void proactiveRefreshRotatesTokens();
     void postBodySurvivesReplay();
+    void signOutRevokesWhereConfigured();
 
 private:
     SimpleJwtServer m_server;
@@ -209,6 +210,31 @@ void tst_RefreshFlow::postBodySurvivesReplay()
     const QJsonObject created = QJsonDocument::fromJson(reply->readAll()).object();
     QCOMPARE(created.value(QLatin1String("name")).toString(), QStringLiteral("widget"));
     QCOMPARE(created.value(QLatin1String("quantity")).toInt(), 3);
+}
+
+void tst_RefreshFlow::signOutRevokesWhereConfigured()
+{
+    Client client(m_server.baseUrl(), SystemClock::instance());
+    ServerConfig config = client.session.config();
+    config.blacklistPath = QStringLiteral("token/blacklist/");
+    client.session.setConfig(config);
+    QVERIFY(client.signIn(m_server));
+    const QByteArray refresh = client.session.refreshToken().raw();
+    const QString key = config.sessionKey(m_server.options().username);
+    QTRY_VERIFY(client.store.contents().contains(key));
+
+    QSignalSpy revoked(&client.session, &TokenSession::revokeFinished);
+    client.session.signOut();
+    QTRY_VERIFY(!client.store.contents().contains(key));
+    QVERIFY(revoked.wait(20000));
+    QVERIFY(!revoked.first().first().value<ApiError>().isError());
+
+    // The server blacklisted the refresh token: nobody can use a copy of it any more.
+    int code = 0;
+    const QJsonObject verdict = refreshDirectly(m_server.baseUrl(), refresh, &code);
+    QCOMPARE(code, 401);
+    QCOMPARE(verdict.value(QLatin1String("detail")).toString(),
+             QStringLiteral("Token is blacklisted"));
 }
 
 QTEST_GUILESS_MAIN(tst_RefreshFlow)
