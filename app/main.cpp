@@ -11,7 +11,9 @@
 #include <QIcon>
 #include <QImageReader>
 #include <QSettings>
+#include <QTimer>
 
+#include <cstdio>
 #include <cstring>
 
 namespace {
@@ -55,6 +57,35 @@ bool wantsTextOnly(int argc, char *argv[])
     return false;
 }
 
+// For tests/bench (kini-bench), which times start-up to the first painted explorer window: with
+// KINI_BENCH_WHEN_SHOWN set, "KINI-SHOWN" is printed after that first paint; "exit" also quits.
+class ShownReporter final : public QObject
+{
+public:
+    explicit ShownReporter(bool quit)
+        : m_quit(quit)
+    {
+    }
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            watched->removeEventFilter(this);
+            // Queued: runs once the whole window, children included, has been painted.
+            QTimer::singleShot(0, this, [this] {
+                std::puts("KINI-SHOWN");
+                std::fflush(stdout);
+                if (m_quit)
+                    QCoreApplication::quit();
+            });
+        }
+        return false;
+    }
+
+private:
+    bool m_quit;
+};
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -94,6 +125,10 @@ int main(int argc, char *argv[])
 
     Kini::AppController controller(&interceptor, &session, &settings);
     QObject::connect(&controller, &Kini::AppController::quitRequested, &app, &QApplication::quit);
+    const QByteArray whenShown = qgetenv("KINI_BENCH_WHEN_SHOWN");
+    ShownReporter shownReporter(whenShown == "exit");
+    if (!whenShown.isEmpty())
+        controller.explorer()->installEventFilter(&shownReporter);
     controller.start(parser.value(options.server), parser.value(options.user));
     return app.exec();
 }

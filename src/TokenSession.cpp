@@ -494,12 +494,18 @@ void TokenSession::reportAccountDisabled(const QString &detail)
 
 void TokenSession::expire(const QString &reason)
 {
-    // Delete the stored token only if it is the one that just failed; a newer one written by
-    // another path must survive.
-    if (!m_savedRefresh.isEmpty() && m_savedRefresh == m_refreshingWith) {
-        m_store->remove(m_config.sessionKey(m_username), this, nullptr);
-        m_savedRefresh.clear();
+    // Delete the stored token only if it is still the one that just failed: another instance
+    // of the app may have rotated it meanwhile, and its newer token must survive. The store
+    // runs operations in order, so the read sees every write asked for before it.
+    const QByteArray failed = m_refreshingWith;
+    if (!failed.isEmpty() && !m_username.isEmpty() && m_keep) {
+        const QString key = m_config.sessionKey(m_username);
+        m_store->read(key, this, [this, key, failed](const StoreResult &stored) {
+            if (stored.ok() && stored.secret == failed)
+                m_store->remove(key, this, nullptr);
+        });
     }
+    m_savedRefresh.clear();
     m_access = Jwt();
     m_refresh = Jwt();
     m_nextRefreshMs = 0;

@@ -103,6 +103,7 @@ private Q_SLOTS:
     void apiErrorCodes();
     void secondRejectionIsShownNotRefreshed();
     void deadRefreshTokenEndsSession();
+    void deadRefreshKeepsNewerStoredToken();
     void transientRefreshFailureKeepsTokens_data();
     void transientRefreshFailureKeepsTokens();
     void disabledAccountCausesNoRefreshLoop();
@@ -416,6 +417,37 @@ void tst_Interceptor::deadRefreshTokenEndsSession()
     QCOMPARE(rig.session.state(), TokenSession::State::Expired);
     QCOMPARE(rig.session.username(), rig.api.username); // for the prefilled dialog
     QTRY_VERIFY(!rig.store.contents().contains(key));
+}
+
+void tst_Interceptor::deadRefreshKeepsNewerStoredToken()
+{
+    Rig &rig = *m_rig;
+    QVERIFY(rig.signIn());
+    const QString key = rig.session.config().sessionKey(rig.api.username);
+    QTRY_VERIFY(rig.store.contents().contains(key));
+    // Another instance of the app rotated the session and saved its newer token.
+    bool written = false;
+    rig.store.write(key, "newer.token.from-another-instance", this,
+                    [&written](const StoreResult &) { written = true; });
+    QTRY_VERIFY(written);
+    rig.revokeAccess();
+    rig.api.validRefresh.clear();
+    QSignalSpy expired(&rig.session, &TokenSession::sessionExpired);
+
+    std::unique_ptr<QNetworkReply> reply(rig.send("GET", "me/"));
+    QVERIFY(waitFinished(reply.get()));
+    QCOMPARE(expired.size(), 1);
+
+    // The store's queue has run the conditional delete by the time this read answers.
+    StoreResult after;
+    bool read = false;
+    rig.store.read(key, this, [&](const StoreResult &result) {
+        after = result;
+        read = true;
+    });
+    QTRY_VERIFY(read);
+    QVERIFY(after.ok());
+    KINI_COMPARE_SECRET(after.secret, QByteArray("newer.token.from-another-instance"));
 }
 
 void tst_Interceptor::transientRefreshFailureKeepsTokens_data()

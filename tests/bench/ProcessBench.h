@@ -1,0 +1,41 @@
+#pragma once
+
+#include "BenchSupport.h"
+
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <sys/types.h>
+
+// Rows 4 and 6: the real kini-explorer process, resuming a session saved in the keychain against
+// the real SimpleJWT server (tests/server), beside kini-bench-emptywindow, a Qt Widgets program
+// that shows an empty QMainWindow and nothing else. Both print a line once their window is first
+// painted (KINI_BENCH_WHEN_SHOWN, see app/main.cpp).
+class ProcessBench
+{
+public:
+    ProcessBench();
+
+    // startRuns: start-ups per side for row 4 (0: skip); idleSeconds: row 6 (0: skip).
+    QList<BenchRow> run(int startRuns, int idleSeconds);
+
+private:
+    struct Child
+    {
+        pid_t pid = -1;
+        int output = -1; // read end of the child's stdout
+        double shownMs = -1; // from spawn to its "shown" line
+    };
+
+    // Spawns a program with KINI_BENCH_WHEN_SHOWN=mode and waits for its "shown" line.
+    Child launch(const QString &program, const QStringList &arguments, const char *mode);
+    // Waits for a child; peak resident memory in MiB from wait4(), -1 if it did not exit well.
+    static double reap(Child &child, int timeoutMs);
+    static void terminate(Child &child);
+    bool saveSession(const QString &server);
+
+    QList<BenchRow> startUp(const QString &server, int runs);
+    QList<BenchRow> idle(const QString &server, int seconds);
+
+    QTemporaryDir m_logs; // the children's stderr, for a look when something fails
+};

@@ -1,0 +1,54 @@
+// kini-bench-emptywindow: the reference of the start-up and idle rows, the least a Qt Widgets
+// program does to show a main window. Like kini-explorer, with KINI_BENCH_WHEN_SHOWN set it
+// prints "KINI-SHOWN" once the window has been painted for the first time, and with the value
+// "exit" then quits.
+#include <QApplication>
+#include <QMainWindow>
+#include <QTimer>
+
+#include <cstdio>
+
+namespace {
+
+class ShownReporter final : public QObject
+{
+public:
+    explicit ShownReporter(bool quit)
+        : m_quit(quit)
+    {
+    }
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint) {
+            watched->removeEventFilter(this);
+            // Queued: runs once the whole window has been painted.
+            QTimer::singleShot(0, this, [this] {
+                std::puts("KINI-SHOWN");
+                std::fflush(stdout);
+                if (m_quit)
+                    QCoreApplication::quit();
+            });
+        }
+        return false;
+    }
+
+private:
+    bool m_quit;
+};
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QMainWindow window;
+    window.setWindowTitle(QStringLiteral("Empty"));
+    window.resize(1200, 760); // the explorer's size: the same number of pixels to paint
+    const QByteArray when = qgetenv("KINI_BENCH_WHEN_SHOWN");
+    ShownReporter reporter(when == "exit");
+    if (!when.isEmpty())
+        window.installEventFilter(&reporter);
+    window.show();
+    return app.exec();
+}
