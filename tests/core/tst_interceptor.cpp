@@ -117,6 +117,7 @@ private Q_SLOTS:
     void slowRequestsDoNotStarveRefresh();
     void wallClockJumpRefreshesBeforeSending();
     void wallClockJumpPastRefreshExpiryEndsSession();
+    void wallClockJumpIsNoticedWithinATick();
     void skewedClockRefreshesOncePerLifetime_data();
     void skewedClockRefreshesOncePerLifetime();
     void headerInjectionIsRefused_data();
@@ -756,6 +757,21 @@ void tst_Interceptor::wallClockJumpPastRefreshExpiryEndsSession()
     QCOMPARE(rig.api.refreshCalls(), 0);
     QCOMPARE(expired.size(), 1);
     QVERIFY(expired.first().first().toString().contains(QLatin1String("expired")));
+}
+
+void tst_Interceptor::wallClockJumpIsNoticedWithinATick()
+{
+    Rig &rig = *m_rig;
+    rig.session.setTickIntervalMs(1000); // the app's own tick
+    QVERIFY(rig.signIn());
+    QSignalSpy started(&rig.session, &TokenSession::refreshStarted);
+
+    // Woken from a suspend: nothing was sent, no timer was due, only the wall clock moved.
+    rig.clock.advanceMs(900 * 1000);
+    QVERIFY(started.wait(1500)); // noticed by the next tick, not when the old timer would fire
+    QSignalSpy done(&rig.session, &TokenSession::refreshFinished);
+    QVERIFY(done.wait(5000));
+    QVERIFY(rig.session.hasUsableAccess());
 }
 
 void tst_Interceptor::skewedClockRefreshesOncePerLifetime_data()
