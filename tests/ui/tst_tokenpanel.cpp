@@ -19,6 +19,7 @@
 #include <QTimeZone>
 #include <QTreeWidget>
 
+#include <ctime>
 #include <memory>
 
 using namespace Kini;
@@ -63,6 +64,7 @@ private Q_SLOTS:
     void refreshingShownWhileTheAnswerIsDelayed();
     void claimsInDocumentOrderWithExactNumbers();
     void decodeErrorInWords();
+    void timeZoneChangeMovesOnlyClockTimes();
 
 private:
     // Signs in; the fake server answers the obtain call with this access token.
@@ -284,6 +286,37 @@ void TokenPanelTest::decodeErrorInWords()
     QVERIFY(error);
     QVERIFY2(error->text().startsWith(QStringLiteral("This token could not be decoded: ")),
              qPrintable(error->text()));
+}
+
+void TokenPanelTest::timeZoneChangeMovesOnlyClockTimes()
+{
+    const QByteArray oldTz = qgetenv("TZ");
+    auto setZone = [](const QByteArray &zone) {
+        qputenv("TZ", zone);
+        tzset();
+    };
+    setZone("UTC");
+    signInWith(tokenWithPayload("{\"exp\":" + QByteArray::number(kT0Seconds + 300) + "}"));
+    TokenPanel panel(m_session.get());
+    panel.tick();
+    const QString countdown = panel.accessView()->countdownText();
+    const qint64 exp = (kT0Seconds + 300) * 1000;
+    const QString utcLocal = UiText::localTime(exp);
+
+    // The user flies to Tokyo: wall-clock times shift, the countdown does not.
+    setZone("Asia/Tokyo");
+    panel.tick();
+    QCOMPARE(panel.accessView()->countdownText(), countdown);
+    QCOMPARE(countdown, QStringLiteral("5:00"));
+    QVERIFY(UiText::localTime(exp) != utcLocal);
+    QCOMPARE(UiText::utcTime(exp), QStringLiteral("2023-11-14 22:18:20 UTC"));
+    QVERIFY(m_session->hasUsableAccess());
+
+    if (oldTz.isNull())
+        qunsetenv("TZ");
+    else
+        qputenv("TZ", oldTz);
+    tzset();
 }
 
 QTEST_MAIN(TokenPanelTest)
