@@ -254,7 +254,7 @@ void TokenSession::finishSignIn(QNetworkReply *reply)
         return;
     }
 
-    m_accountDisabled = false;
+    reportAccountUsable();
     m_failedRefreshes = 0;
     m_rejectionAccess.clear();
     setTokens(access, refresh);
@@ -336,7 +336,7 @@ void TokenSession::resume(const QString &username)
 
 bool TokenSession::refresh()
 {
-    if (m_refreshReply)
+    if (m_refreshReply || m_adopting)
         return true;
     if (m_refresh.isNull())
         return false;
@@ -381,10 +381,7 @@ void TokenSession::finishRefresh(QNetworkReply *reply)
 
     const TokenResponse answer = readTokenReply(reply, TokenCall::Refresh, m_config);
     if (answer.outcome == TokenResponse::Rejected) {
-        // The refresh token is dead (expired, blacklisted after rotation, revoked).
-        qCInfo(lcAuth) << "refresh refused with" << answer.status << "- session over";
-        expire(answer.error.message);
-        Q_EMIT refreshFinished(answer.error);
+        adoptStoredTokenOrExpire(answer);
         return;
     }
     if (answer.outcome == TokenResponse::Failed) {
@@ -410,6 +407,51 @@ void TokenSession::finishRefresh(QNetworkReply *reply)
     if (rotated)
         saveRefreshToken();
     Q_EMIT refreshFinished(ApiError());
+}
+
+void TokenSession::adoptStoredTokenOrExpire(const TokenResponse &answer)
+{
+    const QByteArray failed = m_refreshingWith;
+    auto expireNow = [this, answer]() {
+        // The refresh token is dead (expired, blacklisted after rotation, revoked).
+        qCInfo(lcAuth) << "refresh refused with" << answer.status << "- session over";
+        expire(answer.error.message);
+        Q_EMIT refreshFinished(answer.error);
+    };
+    if (!m_keep || m_username.isEmpty()) {
+        expireNow();
+        return;
+    }
+    // Another instance of the app on the same server and user may have rotated the token and
+    // saved the new one: take it over instead of ending both sessions. Waiting requests keep
+    // waiting, since refreshFinished() has not been emitted.
+    m_adopting = true;
+    m_store->read(m_config.sessionKey(m_username), this,
+                  [this, failed, expireNow](const StoreResult &stored) {
+                      m_adopting = false;
+                      if (!stored.ok() || stored.secret == failed
+                          || !isHeaderSafeToken(stored.secret) || m_refresh.raw() != failed) {
+                          expireNow();
+                          return;
+                      }
+                      qCInfo(lcAuth) << "taking over the refresh token another instance saved";
+                      m_refresh = Jwt::decode(stored.secret);
+                      m_refreshReceivedMs = serverNowMs();
+                      m_savedRefresh = stored.secret;
+                      Q_EMIT tokensChanged();
+                      if (!refresh())
+                          Q_EMIT refreshFinished(ApiError::make(ApiError::SessionExpired,
+                                                                tr("Your session has expired.")));
+                  });
+}
+
+void TokenSession::reportAccountUsable()
+{
+    if (!m_accountDisabled)
+        return;
+    m_accountDisabled = false;
+    qCInfo(lcAuth) << "the account works again";
+    Q_EMIT accountEnabled();
 }
 
 void TokenSession::setTokens(const QByteArray &access, const QByteArray &refresh)

@@ -15,6 +15,7 @@ class QNetworkAccessManager;
 namespace Kini {
 
 class SecretStore;
+struct TokenResponse;
 
 // The login / refresh state machine. It owns the tokens; the Interceptor asks it for the current
 // access token and waits on it for refreshes.
@@ -63,7 +64,7 @@ public:
     qint64 clockOffsetMs() const { return m_clockOffsetMs; }
     qint64 serverNowMs() const { return m_clock->nowMs() + m_clockOffsetMs; }
 
-    bool isRefreshing() const { return m_refreshReply != nullptr; }
+    bool isRefreshing() const { return m_refreshReply != nullptr || m_adopting; }
     bool hasTokens() const { return !m_refresh.isNull() || !m_access.isNull(); }
     // An access token that may still be sent: known expiry not yet reached (with a little
     // slack), or no known expiry at all.
@@ -85,7 +86,7 @@ public:
     bool accessRejected(const QByteArray &usedAccess);
     void reportAccountDisabled(const QString &detail);
     // An authorized API call succeeded: whatever disabled the account is over.
-    void reportAccountUsable() { m_accountDisabled = false; }
+    void reportAccountUsable();
     // The API said user_inactive / user_not_found. While so, only one refresh is allowed (C05).
     bool isAccountDisabled() const { return m_accountDisabled; }
     // Forgets the tokens, deletes the saved refresh token, and (when configured) blacklists it.
@@ -106,6 +107,8 @@ Q_SIGNALS:
     void refreshFinished(const Kini::ApiError &error); // kind None on success
     void sessionExpired(const QString &reason); // the password is needed again
     void accountDisabled(const QString &detail);
+    // The account works again (an authorized call succeeded, or a new sign-in).
+    void accountEnabled();
     void storageWarning(const QString &message); // the keychain failed; the session goes on
     void signedOut();
     // The blacklist call made at sign-out ended (kind None: the server revoked the token).
@@ -119,6 +122,7 @@ private:
     void planNextRefresh();
     void finishSignIn(QNetworkReply *reply);
     void finishRefresh(QNetworkReply *reply);
+    void adoptStoredTokenOrExpire(const TokenResponse &answer);
     void updateClockOffset(QNetworkReply *reply, qint64 sentMs);
     void expire(const QString &reason);
     void saveRefreshToken();
@@ -144,6 +148,7 @@ private:
     bool m_rejectionRefresh = false; // the refresh in flight was caused by an API 401
     QByteArray m_rejectionAccess; // an access token obtained by such a refresh
     bool m_accountDisabled = false;
+    bool m_adopting = false; // reading a newer refresh token saved by another instance
     int m_refreshesWhileDisabled = 0;
     State m_stateBeforeSignIn = State::SignedOut;
     QByteArray m_savedRefresh; // what the store holds for this session, as far as we know
