@@ -1,4 +1,6 @@
 #include "AppController.h"
+#include "CertificateTrust.h"
+#include "ExplorerWindow.h"
 #include "Interceptor.h"
 #include "KeychainSecretStore.h"
 
@@ -9,7 +11,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
-#include <QImageReader>
 #include <QSettings>
 #include <QTimer>
 
@@ -106,9 +107,8 @@ int main(int argc, char *argv[])
     setApplicationNames();
     QApplication::setDesktopFileName(QStringLiteral("kini-explorer"));
 
+    // PNG renderings only: asking which formats exist would load every image plugin at start.
     QIcon icon;
-    if (QImageReader::supportedImageFormats().contains("svg"))
-        icon.addFile(QStringLiteral(":/kini/kini-explorer.svg"));
     for (int size : {32, 64, 256})
         icon.addFile(QStringLiteral(":/kini/kini-explorer-%1.png").arg(size), QSize(size, size));
     QApplication::setWindowIcon(icon);
@@ -123,7 +123,12 @@ int main(int argc, char *argv[])
     Kini::TokenSession session(&interceptor, &store);
     interceptor.setSession(&session);
 
+    // Judges the TLS errors of every request: only certificates the user pinned get through.
+    Kini::CertificateTrust trust(&settings);
+    trust.attach(&interceptor);
+
     Kini::AppController controller(&interceptor, &session, &settings);
+    controller.setCertificateTrust(&trust);
     QObject::connect(&controller, &Kini::AppController::quitRequested, &app, &QApplication::quit);
     const QByteArray whenShown = qgetenv("KINI_BENCH_WHEN_SHOWN");
     ShownReporter shownReporter(whenShown == "exit");

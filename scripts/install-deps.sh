@@ -14,6 +14,8 @@ packages=(
     libsecret-1-0 libsecret-tools gnome-keyring dbus dbus-x11
     # A virtual screen for the demo and for screenshots
     xvfb xauth imagemagick fonts-dejavu-core
+    # Self-signed certificates for the HTTPS tests (tests/common/TestCertificate)
+    openssl
     # The demo and reference server (tests/server), run with Debian's python3
     python3 python3-django python3-djangorestframework python3-djangorestframework-simplejwt
     # Fuzzing (scripts/fuzz.sh): clang, and its runtime libraries with libFuzzer and the sanitizers

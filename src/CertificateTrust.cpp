@@ -101,8 +101,7 @@ bool CertificateTrust::isOverridable(QSslError::SslError error)
 
 QByteArray CertificateTrust::digestOf(const QSslCertificate &certificate)
 {
-    return certificate.isNull() ? QByteArray()
-                                : certificate.digest(QCryptographicHash::Sha256);
+    return certificate.isNull() ? QByteArray() : certificate.digest(QCryptographicHash::Sha256);
 }
 
 QString CertificateTrust::fingerprint(const QByteArray &digest)
@@ -143,9 +142,8 @@ void CertificateTrust::onSslErrors(QNetworkReply *reply, const QList<QSslError> 
     problem.errors = errors;
     problem.pinnedDigest = m_pins.value(problem.origin);
     problem.overridable = !problem.chain.isEmpty() && !errors.isEmpty()
-            && std::all_of(errors.cbegin(), errors.cend(), [](const QSslError &error) {
-                   return isOverridable(error.error());
-               });
+            && std::all_of(errors.cbegin(), errors.cend(),
+                           [](const QSslError &error) { return isOverridable(error.error()); });
 
     const QByteArray digest = digestOf(problem.certificate());
     if (problem.overridable && !digest.isEmpty() && digest == problem.pinnedDigest) {

@@ -7,7 +7,9 @@
 #include <QBuffer>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMetaMethod>
 #include <QTimer>
+#include <QTimerEvent>
 
 namespace Kini {
 
@@ -92,8 +94,6 @@ InterceptedReply::InterceptedReply(Interceptor *manager, TokenSession *session,
     setOperation(op);
     setUrl(request.url());
     open(QIODevice::ReadOnly | QIODevice::Unbuffered);
-    // Start from the event loop, so that even an immediate failure reaches the caller's slots.
-    QMetaObject::invokeMethod(this, &InterceptedReply::start, Qt::QueuedConnection);
 }
 
 InterceptedReply::~InterceptedReply()
@@ -118,11 +118,12 @@ void InterceptedReply::start()
     const QList<QByteArray> names = m_request.rawHeaderList();
     for (const QByteArray &name : names) {
         if (!isValidHeaderName(name) || !isValidHeaderValue(m_request.rawHeader(name))) {
-            fail(ApiError::make(ApiError::BadInput,
-                                tr("The header \"%1\" contains a line break, a control character "
-                                   "or an invalid name; the request was not sent.")
-                                        .arg(QString::fromUtf8(name.left(64)).simplified())),
-                 QNetworkReply::ProtocolInvalidOperationError);
+            failLater(ApiError::make(
+                              ApiError::BadInput,
+                              tr("The header \"%1\" contains a line break, a control character "
+                                 "or an invalid name; the request was not sent.")
+                                      .arg(QString::fromUtf8(name.left(64)).simplified())),
+                      QNetworkReply::ProtocolInvalidOperationError);
             return;
         }
     }
@@ -132,9 +133,7 @@ void InterceptedReply::start()
         return;
     }
     if (m_session->state() == TokenSession::State::Expired) {
-        fail(ApiError::make(ApiError::SessionExpired,
-                            tr("Your session has expired. Sign in again to send requests.")),
-             QNetworkReply::AuthenticationRequiredError);
+        failForSession();
         return;
     }
     if (m_session->isRefreshing()) {
@@ -146,10 +145,11 @@ void InterceptedReply::start()
         if (m_session->refresh())
             waitForRefresh();
         else if (m_session->isAccountDisabled())
-            fail(ApiError::make(ApiError::AccountDisabled,
-                                tr("The server says this account is disabled. Sign in again once "
-                                   "it has been enabled.")),
-                 QNetworkReply::AuthenticationRequiredError);
+            failLater(ApiError::make(
+                              ApiError::AccountDisabled,
+                              tr("The server says this account is disabled. Sign in again once "
+                                 "it has been enabled.")),
+                      QNetworkReply::AuthenticationRequiredError);
         else
             failForSession();
         return;
@@ -157,11 +157,22 @@ void InterceptedReply::start()
     sendHop();
 }
 
+void InterceptedReply::failLater(const ApiError &error, QNetworkReply::NetworkError code)
+{
+    QMetaObject::invokeMethod(
+            this,
+            [this, error, code] {
+                if (!m_done)
+                    fail(error, code);
+            },
+            Qt::QueuedConnection);
+}
+
 void InterceptedReply::failForSession()
 {
-    fail(ApiError::make(ApiError::SessionExpired,
-                        tr("Your session has expired. Sign in again to send requests.")),
-         QNetworkReply::AuthenticationRequiredError);
+    failLater(ApiError::make(ApiError::SessionExpired,
+                             tr("Your session has expired. Sign in again to send requests.")),
+              QNetworkReply::AuthenticationRequiredError);
 }
 
 void InterceptedReply::waitForRefresh()
@@ -191,7 +202,8 @@ void InterceptedReply::sendHop()
 {
     if (m_done || !m_manager)
         return;
-    if (isApiOrigin(m_request.url()))
+    // Until a redirect moves it, the URL is the one start() looked at.
+    if (m_redirects == 0 ? m_startedAtApi : isApiOrigin(m_request.url()))
         m_manager->queueApiHop(this);
     else
         launchHop(false);
@@ -203,9 +215,10 @@ void InterceptedReply::launchHop(bool holdsSlot)
     QNetworkRequest request = m_request;
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
-    if (request.transferTimeout() == 0)
-        request.setTransferTimeout(m_session ? m_session->config().requestTimeoutMs
-                                             : kDefaultTimeoutMs);
+    m_transferTimeoutMs = request.transferTimeout();
+    if (m_transferTimeoutMs == 0)
+        m_transferTimeoutMs = m_session ? m_session->config().requestTimeoutMs : kDefaultTimeoutMs;
+    request.setTransferTimeout(0); // timed by this reply, see timerEvent()
 
     // The caller's own Authorization header wins: someone testing a token by hand means it.
     m_usedAccess.clear();
@@ -218,18 +231,7 @@ void InterceptedReply::launchHop(bool holdsSlot)
     }
 
     m_sentMethod = methodOf(m_op, request);
-    m_sentHeaders.clear();
-    const QList<QByteArray> names = request.rawHeaderList();
-    for (const QByteArray &name : names) {
-        const bool secret = name.compare("Authorization", Qt::CaseInsensitive) == 0
-                || name.compare("Cookie", Qt::CaseInsensitive) == 0;
-        QByteArray value = request.rawHeader(name);
-        if (secret) {
-            const int space = value.indexOf(' ');
-            value = (space > 0 ? value.left(space + 1) : QByteArray()) + "[redacted]";
-        }
-        m_sentHeaders.append({name, value});
-    }
+    m_sentRequest = request;
 
     QBuffer *body = nullptr;
     if (!m_body.isEmpty() || m_op == QNetworkAccessManager::PostOperation
@@ -248,8 +250,75 @@ void InterceptedReply::launchHop(bool holdsSlot)
     hop->setParent(this);
     m_hop = hop;
     connect(hop, &QNetworkReply::finished, this, &InterceptedReply::onHopFinished);
-    connect(hop, &QNetworkReply::downloadProgress, this, &QNetworkReply::downloadProgress);
-    connect(hop, &QNetworkReply::uploadProgress, this, &QNetworkReply::uploadProgress);
+    m_forwardingProgress = false;
+    if (isSignalConnected(QMetaMethod::fromSignal(&QNetworkReply::downloadProgress)))
+        forwardDownloadProgress();
+    if (body) {
+        connect(hop, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64 total) {
+            noteProgress();
+            Q_EMIT uploadProgress(sent, total);
+        });
+    }
+    if (m_transferTimeoutMs > 0) {
+        noteProgress();
+        m_lastReceived = 0;
+        m_transferTimer.start(m_transferTimeoutMs, Qt::CoarseTimer, this);
+    }
+}
+
+void InterceptedReply::forwardDownloadProgress()
+{
+    if (m_forwardingProgress || !m_hop)
+        return;
+    m_forwardingProgress = true;
+    connect(m_hop, &QNetworkReply::downloadProgress, this, &QNetworkReply::downloadProgress);
+}
+
+void InterceptedReply::connectNotify(const QMetaMethod &signal)
+{
+    if (signal == QMetaMethod::fromSignal(&QNetworkReply::downloadProgress))
+        forwardDownloadProgress();
+    QNetworkReply::connectNotify(signal);
+}
+
+void InterceptedReply::timerEvent(QTimerEvent *event)
+{
+    if (event->timerId() != m_transferTimer.timerId()) {
+        QNetworkReply::timerEvent(event);
+        return;
+    }
+    // The hop is read only once it has finished, so what it holds grows with every chunk: a
+    // download made progress if that grew. Uploads report theirs (noteProgress()).
+    const qint64 received = m_hop ? m_hop->bytesAvailable() : 0;
+    if (received != m_lastReceived) {
+        m_lastReceived = received;
+        noteProgress();
+    }
+    const qint64 silentMs = m_lastProgress.elapsed();
+    if (silentMs < m_transferTimeoutMs && m_hop) {
+        m_transferTimer.start(int(m_transferTimeoutMs - silentMs), Qt::CoarseTimer, this);
+        return;
+    }
+    m_transferTimer.stop();
+    if (m_hop)
+        m_hop->abort(); // finishes the hop with OperationCanceledError: see finishFromHop()
+}
+
+InterceptedReply::RawHeaders InterceptedReply::sentHeaders() const
+{
+    RawHeaders headers;
+    const QList<QByteArray> names = m_sentRequest.rawHeaderList();
+    for (const QByteArray &name : names) {
+        const bool secret = name.compare("Authorization", Qt::CaseInsensitive) == 0
+                || name.compare("Cookie", Qt::CaseInsensitive) == 0;
+        QByteArray value = m_sentRequest.rawHeader(name);
+        if (secret) {
+            const int space = value.indexOf(' ');
+            value = (space > 0 ? value.left(space + 1) : QByteArray()) + "[redacted]";
+        }
+        headers.append({name, value});
+    }
+    return headers;
 }
 
 void InterceptedReply::onHopFinished()
@@ -360,8 +429,9 @@ bool InterceptedReply::followRedirect(int status)
     return true;
 }
 
-void InterceptedReply::dropHop()
+void InterceptedReply::dropHop(bool keep)
 {
+    m_transferTimer.stop();
     if (m_holdsSlot) {
         m_holdsSlot = false;
         if (m_manager)
@@ -369,8 +439,11 @@ void InterceptedReply::dropHop()
     }
     if (!m_hop)
         return;
-    m_hop->disconnect(this);
-    m_hop->deleteLater();
+    // A finished hop that stays emits nothing more; the others are cut off before they go.
+    if (!keep) {
+        m_hop->disconnect(this);
+        m_hop->deleteLater();
+    }
     m_hop = nullptr;
 }
 
@@ -391,11 +464,11 @@ void InterceptedReply::finishFromHop(QNetworkReply *hop, const QByteArray &body)
         QNetworkReply::NetworkError code = hop->error();
         QString message = hop->errorString();
         if (code == QNetworkReply::OperationCanceledError) {
-            // Only Qt's transfer timeout cancels a hop we still listen to.
+            // Only the transfer timeout (timerEvent()) cancels a hop we still listen to.
             code = QNetworkReply::TimeoutError;
             message = tr("No answer from %1 within %2 s.")
                               .arg(ServerConfig::originOf(hop->url()))
-                              .arg(hop->request().transferTimeout() / 1000.0);
+                              .arg(m_transferTimeoutMs / 1000.0);
         }
         setError(code, message);
         if (!m_apiError.isError()) {
@@ -408,7 +481,9 @@ void InterceptedReply::finishFromHop(QNetworkReply *hop, const QByteArray &body)
     } else if (m_blockedRedirect.isValid()) {
         setError(QNetworkReply::InsecureRedirectError, m_apiError.message);
     }
-    dropHop();
+    // The finished hop is done with the network; it goes when this reply does, without an event
+    // of its own.
+    dropHop(true);
     complete();
 }
 

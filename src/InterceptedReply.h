@@ -2,7 +2,9 @@
 
 #include "ApiError.h"
 
+#include <QBasicTimer>
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QList>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -34,7 +36,7 @@ public:
     bool isSequential() const override { return true; }
 
     // The headers of the last hop as sent, Authorization shown as "Bearer [redacted]".
-    RawHeaders sentHeaders() const { return m_sentHeaders; }
+    RawHeaders sentHeaders() const;
     // The method of the last hop ("GET", "POST", ...).
     QByteArray sentMethod() const { return m_sentMethod; }
     // A redirect that was not followed because it left the API's origin (empty if none).
@@ -47,17 +49,29 @@ public:
 
 protected:
     qint64 readData(char *data, qint64 maxSize) override;
+    void timerEvent(QTimerEvent *event) override;
+    void connectNotify(const QMetaMethod &signal) override;
 
 private:
+    friend class Interceptor;
+    // Decides what happens to a new request. Called from Interceptor::createRequest(), so a hop
+    // goes out at once; anything that would finish the reply is put off to the event loop, so
+    // that the caller's connections made after get() returns still see it.
     void start();
     bool isApiOrigin(const QUrl &url) const;
+    void failLater(const ApiError &error, QNetworkReply::NetworkError code);
     void failForSession();
     void waitForRefresh();
     void sendHop();
-    friend class Interceptor;
     void launchHop(bool holdsSlot);
-    void dropHop();
+    // Lets go of the current hop: its API slot, its signals, and (keep false) the object itself,
+    // which otherwise stays a child of this reply until it dies with it.
+    void dropHop(bool keep = false);
     void onHopFinished();
+    void noteProgress() { m_lastProgress.start(); }
+    // The hop's downloadProgress() is passed on only once someone listens to this reply's: most
+    // callers never do, and a connection per request is not free.
+    void forwardDownloadProgress();
     bool followRedirect(int status);
     void finishFromHop(QNetworkReply *hop, const QByteArray &body);
     void fail(const ApiError &error, QNetworkReply::NetworkError code);
@@ -73,9 +87,17 @@ private:
     qint64 m_readPos = 0;
 
     QPointer<QNetworkReply> m_hop;
+    // The transfer timeout, kept here rather than by Qt (whose per-reply timer is restarted
+    // through a queued, string-based call on every chunk): one timer per hop that, when it
+    // fires, checks how long the hop has really been silent.
+    QBasicTimer m_transferTimer;
+    QElapsedTimer m_lastProgress;
+    qint64 m_lastReceived = 0; // what the hop had buffered when the timer last looked
+    int m_transferTimeoutMs = 0;
+    bool m_forwardingProgress = false;
     QMetaObject::Connection m_refreshWait;
     QByteArray m_usedAccess;
-    RawHeaders m_sentHeaders;
+    QNetworkRequest m_sentRequest; // the last hop's request, token included: never shown as is
     QByteArray m_sentMethod;
     QUrl m_blockedRedirect;
     ApiError m_apiError;

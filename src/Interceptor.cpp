@@ -3,6 +3,8 @@
 #include "InterceptedReply.h"
 #include "TokenSession.h"
 
+#include <QNetworkReply>
+
 namespace Kini {
 
 namespace {
@@ -12,6 +14,14 @@ constexpr int kMaxApiHops = 5;
 Interceptor::Interceptor(QObject *parent)
     : QNetworkAccessManager(parent)
 {
+}
+
+Interceptor::~Interceptor()
+{
+    // QNetworkAccessManager's destructor deletes every QNetworkReply below it, recursively, so a
+    // reply still alive here and the hop it owns would both be deleted by it: the hop twice.
+    const auto replies = findChildren<InterceptedReply *>(Qt::FindDirectChildrenOnly);
+    qDeleteAll(replies);
 }
 
 QNetworkReply *Interceptor::createRequest(Operation op, const QNetworkRequest &request,
@@ -25,12 +35,20 @@ QNetworkReply *Interceptor::createRequest(Operation op, const QNetworkRequest &r
     // TODO: a sequential device that has not produced all its data yet is cut short here;
     // streaming uploads would need the reply to read it asynchronously first.
     const QByteArray body = outgoingData ? outgoingData->readAll() : QByteArray();
-    return new InterceptedReply(this, m_session, op, request, body, this);
+    auto *reply = new InterceptedReply(this, m_session, op, request, body, this);
+    reply->start();
+    return reply;
 }
 
 QNetworkReply *Interceptor::sendHop(Operation op, const QNetworkRequest &request, QIODevice *body)
 {
-    return QNetworkAccessManager::createRequest(op, request, body);
+    QNetworkReply *hop = QNetworkAccessManager::createRequest(op, request, body);
+    // Only get()/post()/... relay a reply's TLS errors to the manager's sslErrors() signal; a hop
+    // made here must do it itself, or a certificate the user pinned is never honoured for API
+    // calls (CertificateTrust listens on the manager).
+    connect(hop, &QNetworkReply::sslErrors, this,
+            [this, hop](const QList<QSslError> &errors) { Q_EMIT sslErrors(hop, errors); });
+    return hop;
 }
 
 void Interceptor::queueApiHop(InterceptedReply *reply)

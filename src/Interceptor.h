@@ -24,6 +24,7 @@ public:
             = static_cast<QNetworkRequest::Attribute>(QNetworkRequest::User + 1);
 
     explicit Interceptor(QObject *parent = nullptr);
+    ~Interceptor() override;
 
     void setSession(TokenSession *session) { m_session = session; }
     TokenSession *session() const { return m_session; }

@@ -1,9 +1,11 @@
 #include "KiniLog.h"
 
-Q_LOGGING_CATEGORY(lcAuth, "kini.auth")
-Q_LOGGING_CATEGORY(lcNet, "kini.net")
-Q_LOGGING_CATEGORY(lcKeychain, "kini.keychain")
-Q_LOGGING_CATEGORY(lcUi, "kini.ui")
+// Info and above by default; QT_LOGGING_RULES="kini.*.debug=true" shows the rest.
+
+Q_LOGGING_CATEGORY(lcAuth, "kini.auth", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcNet, "kini.net", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcKeychain, "kini.keychain", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcUi, "kini.ui", QtInfoMsg)
 
 namespace Kini {
 

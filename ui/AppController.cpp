@@ -2,6 +2,7 @@
 
 #include <QNetworkReply>
 
+#include "CertificateTrust.h"
 #include "ExplorerWindow.h"
 #include "KiniLog.h"
 #include "TokenSession.h"
@@ -84,14 +85,19 @@ void AppController::resume(const QString &username)
     m_resuming = true;
     m_resumeUser = username;
     qCInfo(lcUi) << "restoring the saved session of" << username;
-    // A quick resume goes straight to the explorer; a slow one (keychain prompt, slow server)
-    // shows the dialog with a busy bar rather than nothing at all.
-    QTimer::singleShot(m_resumeGraceMs, this, [this] {
-        if (!m_resuming)
-            return;
-        showLogin(QString(), LoginDialog::ReasonLevel::Info, m_resumeUser);
-        m_dialog->setRestoring(true, m_resumeUser);
-    });
+    if (m_dialog) {
+        // Retry pressed in the dialog: it shows the busy bar at once.
+        m_dialog->setRestoring(true, username);
+    } else {
+        // A quick resume goes straight to the explorer; a slow one (keychain prompt, slow
+        // server) shows the dialog with a busy bar rather than nothing at all.
+        QTimer::singleShot(m_resumeGraceMs, this, [this] {
+            if (!m_resuming)
+                return;
+            showLogin(QString(), LoginDialog::ReasonLevel::Info, m_resumeUser);
+            m_dialog->setRestoring(true, m_resumeUser);
+        });
+    }
     m_session->resume(username);
 }
 
@@ -117,6 +123,7 @@ void AppController::onResumeFinished(const ApiError &error)
 
     QString reason;
     LoginDialog::ReasonLevel level = LoginDialog::ReasonLevel::Info;
+    bool offerRetry = false;
     switch (error.kind) {
     case ApiError::Storage:
         // C09: an unreadable keychain is not "no saved session"; the core left the entry alone
@@ -129,10 +136,11 @@ void AppController::onResumeFinished(const ApiError &error)
     case ApiError::Tls:
     case ApiError::Http:
     case ApiError::InvalidResponse:
-        reason = tr("%1 Your saved session is kept: sign in now, or restart once the server "
-                    "can be reached.")
+        reason = tr("%1 Your saved session is kept: retry once the server can be reached, or "
+                    "sign in with your password.")
                          .arg(UiText::sentence(UiText::errorText(error)));
         level = LoginDialog::ReasonLevel::Error;
+        offerRetry = true;
         break;
     case ApiError::AccountDisabled:
         reason = UiText::errorText(error);
@@ -140,22 +148,37 @@ void AppController::onResumeFinished(const ApiError &error)
         break;
     case ApiError::Canceled:
         break;
+    case ApiError::SessionExpired:
+        // The resume was this controller's idea: that a user (a new one, say, named on the
+        // command line) has no saved session is no news to them. An expired or damaged saved
+        // session is.
+        if (!isNoSavedSession(error))
+            reason = UiText::errorText(error);
+        break;
     default:
         reason = UiText::errorText(error);
         break;
     }
     if (m_dialog)
-        m_dialog->setReason(reason, level);
+        m_dialog->setReason(reason, level, offerRetry);
     else
-        showLogin(reason, level, m_resumeUser);
+        showLogin(reason, level, m_resumeUser, offerRetry);
+}
+
+bool AppController::isNoSavedSession(const ApiError &error) const
+{
+    // TODO: the core tells "nothing saved" from "saved but expired or damaged" only in words;
+    // a kind of its own (or a flag on resumeFinished) would spare reading the message.
+    return error.kind == ApiError::SessionExpired && m_session && !m_session->hasTokens()
+            && error.message.startsWith(QStringLiteral("No saved session"));
 }
 
 void AppController::showLogin(const QString &reason, LoginDialog::ReasonLevel level,
-                              const QString &username)
+                              const QString &username, bool offerRetry)
 {
     if (m_dialog) {
         if (!reason.isEmpty())
-            m_dialog->setReason(reason, level);
+            m_dialog->setReason(reason, level, offerRetry);
         m_dialog->raise();
         m_dialog->activateWindow();
         return;
@@ -169,14 +192,19 @@ void AppController::showLogin(const QString &reason, LoginDialog::ReasonLevel le
     ServerConfig config = m_session->config();
     if (!config.isValid())
         config = configFor(m_settings->value(kLastServerKey).toString());
+    dialog->setCertificateTrust(m_trust);
     dialog->prefill(config, username);
     dialog->setKeepSignedIn(m_settings->value(kKeepKey, true).toBool());
-    dialog->setReason(reason, level);
+    dialog->setReason(reason, level, offerRetry);
 
     connect(dialog, &QDialog::accepted, this, &AppController::onLoginAccepted);
     connect(dialog, &QDialog::rejected, this, &AppController::onLoginRejected);
     connect(dialog, &QDialog::finished, dialog, &QObject::deleteLater);
     connect(dialog, &LoginDialog::restoreCanceled, this, [this] { m_resuming = false; });
+    connect(dialog, &LoginDialog::retryRequested, this, [this] {
+        if (!m_resuming && !m_resumeUser.isEmpty())
+            resume(m_resumeUser);
+    });
 
     if (overExplorer) {
         dialog->open();

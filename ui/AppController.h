@@ -14,17 +14,21 @@ class QSettings;
 
 namespace Kini {
 
+class CertificateTrust;
 class ExplorerWindow;
 class TokenSession;
 
 // Decides which window the user sees and when:
 //
-//   start ──(known user, kept signed in)──► resume ──ok──► Explorer
-//     │                                       │ expired / not found / keychain / network
-//     └──(otherwise)──► LoginDialog ◄─────────┘  (prefilled, with the reason shown)
-//                          │ signed in                   ▲
-//                          ▼                             │ sessionExpired: window-modal over
-//                       Explorer ──────sign out──────────┘ the explorer, work goes on after
+//   start ──(known user, kept signed in)──► resume ──ok──────────────► Explorer
+//     │                                      ▲  │ expired / keychain / network: the reason shown
+//     │                              Retry   │  │ (none when nothing was saved); Retry offered
+//     │                     (network errors) │  ▼ for errors of the network or the server
+//     └──(otherwise)────────────────────► LoginDialog (prefilled)
+//                                            │ signed in                ▲
+//                                            ▼                          │ sessionExpired: window-
+//                                         Explorer ─────sign out────────┘ modal over the explorer,
+//                                                                         work goes on after
 //
 // Nothing here blocks: every wait is a signal from the session. Only non-secret settings are
 // remembered (server, username, whether to keep signed in).
@@ -39,6 +43,9 @@ public:
     // server and user come from the command line; empty means "the last ones used".
     void start(const QString &server = QString(), const QString &user = QString());
 
+    // Certificate pins and cleartext consent for the sign-in dialogs; set before start().
+    void setCertificateTrust(CertificateTrust *trust) { m_trust = trust; }
+
     ExplorerWindow *explorer() const { return m_explorer.get(); }
     // The sign-in dialog while one is open, else nullptr.
     LoginDialog *loginDialog() const { return m_dialog; }
@@ -51,7 +58,10 @@ Q_SIGNALS:
 private:
     void resume(const QString &username);
     void onResumeFinished(const ApiError &error);
-    void showLogin(const QString &reason, LoginDialog::ReasonLevel level, const QString &username);
+    void showLogin(const QString &reason, LoginDialog::ReasonLevel level, const QString &username,
+                   bool offerRetry = false);
+    // The resume found nothing saved for the user (as opposed to a saved session that expired).
+    bool isNoSavedSession(const ApiError &error) const;
     void onLoginAccepted();
     void onLoginRejected();
     void onSessionExpired(const QString &reason);
@@ -61,6 +71,7 @@ private:
     ServerConfig configFor(const QString &server) const;
 
     QPointer<TokenSession> m_session;
+    QPointer<CertificateTrust> m_trust;
     QSettings *m_settings;
     std::unique_ptr<ExplorerWindow> m_explorer;
     QPointer<LoginDialog> m_dialog;

@@ -2,6 +2,7 @@
 
 #include <QNetworkReply>
 
+#include "InterceptedReply.h"
 #include "KiniLog.h"
 #include "RequestEditor.h"
 #include "ResponseView.h"
@@ -98,6 +99,13 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     responseLayout->setContentsMargins(0, 6, 0, 0);
     responseLayout->addWidget(m_response);
 
+    // The window's minimum comes from the layouts, so that a banner or a wider dock raises it
+    // rather than squeezing the editor; these floors keep both panes usable at that minimum.
+    requestPane->setMinimumHeight(qMax(requestPane->minimumSizeHint().height(), 260));
+    // An explicit minimum width replaces the pane's own: a long label in the response ("Sending
+    // GET <a 1000-character URL>…") is cut off there instead of widening the whole window.
+    responsePane->setMinimumSize(320, 260);
+
     auto *requestSplitter = new QSplitter(Qt::Vertical, this);
     requestSplitter->setChildrenCollapsible(false);
     requestSplitter->addWidget(requestPane);
@@ -164,9 +172,25 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     connect(session, &TokenSession::stateChanged, this, &ExplorerWindow::updateSessionInfo);
     connect(session, &TokenSession::tokensChanged, this, &ExplorerWindow::updateSessionInfo);
     connect(session, &TokenSession::storageWarning, this, [this](const QString &message) {
+        m_storageWarnedInSignIn = true;
         m_storageBanner->setMessage(WarningBanner::Level::Warning, UiText::storageWarning(message));
         m_storageBanner->show();
     });
+    connect(session, &TokenSession::stateChanged, this, [this](TokenSession::State state) {
+        if (state == TokenSession::State::SigningIn)
+            m_storageWarnedInSignIn = false;
+    });
+    connect(session, &TokenSession::signInFinished, this, [this](const ApiError &error) {
+        if (error.isError())
+            return;
+        // A new sign-in that worked: the account is usable and the session is new. The keychain
+        // warning was about the previous session's token, unless saving this one failed too.
+        m_accountBanner->hide();
+        m_sessionBanner->hide();
+        if (!m_storageWarnedInSignIn)
+            m_storageBanner->hide();
+    });
+    connect(session, &TokenSession::accountEnabled, m_accountBanner, &WarningBanner::hide);
     connect(session, &TokenSession::clockOffsetChanged, this, [this](qint64 offsetMs) {
         const QString text = UiText::clockOffsetWarning(offsetMs);
         m_clockBanner->setMessage(WarningBanner::Level::Warning, text);
@@ -317,7 +341,10 @@ void ExplorerWindow::updateSessionInfo()
     m_editor->setConfig(config);
 
     const TokenSession::State state = m_session->state();
-    m_serverLabel->setText(config.isValid() ? config.baseUrl.toDisplayString() : tr("no server"));
+    // Elided: a long base URL must not make the status bar, and so the window, wider.
+    const QString server = config.isValid() ? config.baseUrl.toDisplayString() : tr("no server");
+    m_serverLabel->setText(m_serverLabel->fontMetrics().elidedText(server, Qt::ElideMiddle, 360));
+    m_serverLabel->setToolTip(server);
     m_userLabel->setText(m_session->username().isEmpty() ? QString()
                                                          : tr("as %1").arg(m_session->username()));
     m_userLabel->setVisible(!m_session->username().isEmpty());
@@ -397,16 +424,29 @@ void ExplorerWindow::onReplyFinished(QNetworkReply *reply)
     const qint64 elapsed = m_elapsed.elapsed();
     if (reply == m_reply)
         m_reply = nullptr;
-    m_response->showReply(reply, m_runningSpec, elapsed);
-    addToHistory(m_runningSpec, reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(),
-                 elapsed);
     reply->deleteLater();
+    const auto *intercepted = qobject_cast<const InterceptedReply *>(reply);
+    if (intercepted && intercepted->apiError().kind == ApiError::BadInput) {
+        // The core refused to send it (the editor checks the same rules first): like an invalid
+        // body, it never left, so it is not a request worth keeping in the history.
+        m_response->showNotSent(UiText::errorText(intercepted->apiError()));
+    } else {
+        m_response->showReply(reply, m_runningSpec, elapsed);
+        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        QString outcome = QString::number(status);
+        if (status <= 0) {
+            outcome = reply->error() == QNetworkReply::OperationCanceledError ? tr("canceled")
+                                                                              : tr("failed");
+        }
+        addToHistory(m_runningSpec, status, outcome, elapsed);
+    }
 
     m_editor->setRunning(false);
     m_cancelShortcut->setEnabled(false);
 }
 
-void ExplorerWindow::addToHistory(const RequestSpec &spec, int status, qint64 elapsedMs)
+void ExplorerWindow::addToHistory(const RequestSpec &spec, int status, const QString &outcome,
+                                  qint64 elapsedMs)
 {
     RequestSpec kept = spec;
     kept.headers.clear();
@@ -415,12 +455,10 @@ void ExplorerWindow::addToHistory(const RequestSpec &spec, int status, qint64 el
             kept.headers.append(header);
     }
 
-    const QString statusText = status > 0 ? QString::number(status) : tr("failed");
-    auto *item = new QListWidgetItem(
-            QStringLiteral("%1  %2\n%3 · %4 ms")
-                    .arg(spec.method, spec.urlText.isEmpty() ? QStringLiteral("/") : spec.urlText)
-                    .arg(statusText)
-                    .arg(elapsedMs));
+    // Concatenated, not chained arg(): a URL's "%2C" or "%1" would be taken for a placeholder.
+    const QString url = spec.urlText.isEmpty() ? QStringLiteral("/") : spec.urlText;
+    auto *item = new QListWidgetItem(spec.method + QStringLiteral("  ") + url + u'\n' + outcome
+                                     + QStringLiteral(" · ") + tr("%1 ms").arg(elapsedMs));
     item->setForeground(historyColor(status));
     item->setToolTip(spec.url.toDisplayString());
     m_history->insertItem(0, item);

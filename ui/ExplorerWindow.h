@@ -65,7 +65,9 @@ private:
     void createMenus(QDockWidget *tokensDock);
     QWidget *createHistoryPane();
     void onReplyFinished(QNetworkReply *reply);
-    void addToHistory(const RequestSpec &spec, int status, qint64 elapsedMs);
+    // outcome is what the second line says first: the status, "failed" or "canceled".
+    void addToHistory(const RequestSpec &spec, int status, const QString &outcome,
+                      qint64 elapsedMs);
     void restoreFromHistory(int row);
     void updateSessionInfo();
     void showAbout();
@@ -92,6 +94,8 @@ private:
     RequestSpec m_runningSpec;
     QElapsedTimer m_elapsed;
     QList<RequestSpec> m_historySpecs; // same order as m_history's rows
+    // The keychain failed while saving the session of the sign-in in progress (or just ended).
+    bool m_storageWarnedInSignIn = false;
 };
 
 } // namespace Kini

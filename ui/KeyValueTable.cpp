@@ -32,7 +32,10 @@ KeyValueTable::KeyValueTable(const QString &keyTitle, const QString &valueTitle,
     m_table->setColumnWidth(EnabledColumn, 28);
     m_table->setColumnWidth(KeyColumn, 220);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->setEditTriggers(QAbstractItemView::AllEditTriggers);
+    // A click only selects, so that Delete can remove the selected row; double-click, F2 or
+    // typing edits the cell.
+    m_table->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
+                             | QAbstractItemView::AnyKeyPressed);
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
 
@@ -80,6 +83,14 @@ void KeyValueTable::setPlaceholders(const QString &key, const QString &value)
     m_table->setToolTip(tr("Type a %1 and a %2; a new row appears as you type.").arg(key, value));
 }
 
+void KeyValueTable::selectRow(int row)
+{
+    if (row < 0 || row >= m_table->rowCount())
+        return;
+    m_table->setCurrentCell(row, KeyColumn);
+    m_table->scrollToItem(m_table->item(row, KeyColumn));
+}
+
 QList<KeyValueTable::Entry> KeyValueTable::entries() const
 {
     QList<Entry> result;
@@ -91,6 +102,7 @@ QList<KeyValueTable::Entry> KeyValueTable::entries() const
         entry.enabled = check && check->checkState() == Qt::Checked;
         entry.key = key ? key->text() : QString();
         entry.value = value ? value->text() : QString();
+        entry.row = row;
         if (!entry.key.trimmed().isEmpty())
             result.append(entry);
     }

@@ -20,6 +20,7 @@ public:
         bool enabled = true;
         QString key;
         QString value;
+        int row = -1; // the table row it was read from (entries()), else -1
     };
 
     explicit KeyValueTable(const QString &keyTitle, const QString &valueTitle,
@@ -32,6 +33,8 @@ public:
     void setEntries(const QList<Entry> &entries);
     // Says in a tooltip what a row holds, e.g. "name" and "value".
     void setPlaceholders(const QString &key, const QString &value);
+    // Makes a row (an Entry's row) current and selected, scrolled into view, e.g. a wrong one.
+    void selectRow(int row);
     QTableWidget *table() const { return m_table; }
 
 Q_SIGNALS:

@@ -8,6 +8,10 @@
 #include "UiText.h"
 
 #include <QPushButton>
+#include <QScreen>
+
+#include <algorithm>
+#include <utility>
 
 namespace Kini {
 
@@ -34,6 +38,48 @@ void styleBanner(QFrame *frame, LoginDialog::ReasonLevel level)
                                  .arg(frame->objectName(), colors));
 }
 
+// The certificate's problems in plain words, one line each.
+QStringList problemLines(const CertificateTrust::Problem &problem)
+{
+    QStringList lines;
+    auto add = [&lines](const QString &line) {
+        if (!lines.contains(line))
+            lines << line;
+    };
+    for (const QSslError &error : problem.errors) {
+        const QSslCertificate certificate
+                = error.certificate().isNull() ? problem.certificate() : error.certificate();
+        switch (error.error()) {
+        case QSslError::SelfSignedCertificate:
+            add(LoginDialog::tr("It is self-signed: no certificate authority vouches for it."));
+            break;
+        case QSslError::SelfSignedCertificateInChain:
+        case QSslError::UnableToGetLocalIssuerCertificate:
+        case QSslError::UnableToGetIssuerCertificate:
+        case QSslError::UnableToVerifyFirstCertificate:
+            add(LoginDialog::tr("It was issued by an authority this computer does not know."));
+            break;
+        case QSslError::HostNameMismatch:
+            add(LoginDialog::tr("It was issued for other names than %1.")
+                        .arg(QUrl(problem.origin).host()));
+            break;
+        case QSslError::CertificateExpired:
+            add(LoginDialog::tr("It expired on %1.")
+                        .arg(UiText::utcTime(certificate.expiryDate().toMSecsSinceEpoch())));
+            break;
+        case QSslError::CertificateNotYetValid:
+            add(LoginDialog::tr("It is not valid before %1. If that time has passed, this "
+                                "computer's clock is wrong.")
+                        .arg(UiText::utcTime(certificate.effectiveDate().toMSecsSinceEpoch())));
+            break;
+        default:
+            add(UiText::sentence(error.errorString()));
+            break;
+        }
+    }
+    return lines;
+}
+
 } // namespace
 
 LoginDialog::LoginDialog(TokenSession *session, QWidget *parent)
@@ -51,7 +97,12 @@ LoginDialog::LoginDialog(TokenSession *session, QWidget *parent)
     m_ui->subtitleLabel->setWordWrap(true);
     m_ui->subtitleLabel->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
     m_ui->reasonFrame->hide();
+    m_ui->retryButton->hide();
     m_ui->messageFrame->hide();
+    m_ui->securityFrame->hide();
+    QFont securityTitleFont = m_ui->securityTitleLabel->font();
+    securityTitleFont.setBold(true);
+    m_ui->securityTitleLabel->setFont(securityTitleFont);
     m_ui->busyBar->hide();
     m_ui->busyBar->setRange(0, 0);
     // Keeps the layout from jumping when the busy bar appears.
@@ -68,6 +119,16 @@ LoginDialog::LoginDialog(TokenSession *session, QWidget *parent)
     connect(m_ui->signInButton, &QPushButton::clicked, this, &LoginDialog::signIn);
     connect(m_ui->cancelButton, &QPushButton::clicked, this, &LoginDialog::reject);
     connect(m_ui->advancedToggle, &QToolButton::toggled, this, &LoginDialog::setAdvancedVisible);
+    connect(m_ui->trustButton, &QPushButton::clicked, this, &LoginDialog::trustCertificate);
+    connect(m_ui->sendAnywayButton, &QPushButton::clicked, this, &LoginDialog::sendAnyway);
+    connect(m_ui->retryButton, &QPushButton::clicked, this, [this] {
+        // A new attempt: what the last one said no longer holds.
+        setReason(QString());
+        Q_EMIT retryRequested();
+    });
+    // A warning is about the address it was shown for; another address gets its own check.
+    for (QLineEdit *edit : {m_ui->serverEdit, m_ui->obtainPathEdit, m_ui->refreshPathEdit})
+        connect(edit, &QLineEdit::textEdited, this, &LoginDialog::hideSecurityPrompt);
     if (session) {
         connect(session, &TokenSession::signInFinished, this, &LoginDialog::onSignInFinished);
     }
@@ -75,8 +136,20 @@ LoginDialog::LoginDialog(TokenSession *session, QWidget *parent)
 
 LoginDialog::~LoginDialog() = default;
 
+void LoginDialog::setCertificateTrust(CertificateTrust *trust)
+{
+    if (m_trust)
+        m_trust->disconnect(this);
+    m_trust = trust;
+    if (trust) {
+        connect(trust, &CertificateTrust::untrustedCertificate, this,
+                &LoginDialog::onUntrustedCertificate);
+    }
+}
+
 void LoginDialog::prefill(const ServerConfig &config, const QString &username)
 {
+    hideSecurityPrompt();
     m_ui->serverEdit->setText(config.baseUrl.isValid() ? config.baseUrl.toString() : QString());
     m_ui->usernameEdit->setText(username);
     m_ui->passwordEdit->clear();
@@ -98,12 +171,18 @@ void LoginDialog::prefill(const ServerConfig &config, const QString &username)
         m_ui->passwordEdit->setFocus();
 }
 
-void LoginDialog::setReason(const QString &text, ReasonLevel level)
+void LoginDialog::setReason(const QString &text, ReasonLevel level, bool offerRetry)
 {
     m_ui->reasonLabel->setText(text);
     styleBanner(m_ui->reasonFrame, level);
+    m_ui->retryButton->setVisible(offerRetry && !text.isEmpty());
     m_ui->reasonFrame->setVisible(!text.isEmpty());
-    fitHeight();
+    fitToContents(false);
+}
+
+bool LoginDialog::isRetryOffered() const
+{
+    return m_ui->retryButton->isVisibleTo(this);
 }
 
 void LoginDialog::setRestoring(bool restoring, const QString &username)
@@ -161,6 +240,16 @@ QString LoginDialog::reasonText() const
     return m_ui->reasonFrame->isVisibleTo(this) ? m_ui->reasonLabel->text() : QString();
 }
 
+QString LoginDialog::securityText() const
+{
+    if (!m_ui->securityFrame->isVisibleTo(this))
+        return QString();
+    QStringList parts = {m_ui->securityTitleLabel->text(), m_ui->securityTextLabel->text()};
+    if (m_ui->securityAdviceLabel->isVisibleTo(this))
+        parts << m_ui->securityAdviceLabel->text();
+    return parts.join(u'\n');
+}
+
 void LoginDialog::signIn()
 {
     if (m_busy || !m_session)
@@ -168,7 +257,11 @@ void LoginDialog::signIn()
 
     const ServerConfig config = this->config();
     if (!config.isValid()) {
-        setMessage(tr("Enter the server URL, e.g. http://127.0.0.1:8000/api/"), true);
+        const QString typed = m_ui->serverEdit->text().trimmed();
+        if (typed.isEmpty())
+            setMessage(tr("Enter the server URL, e.g. http://127.0.0.1:8000/api/"), true);
+        else
+            setMessage(tr("This is not an http:// or https:// address: %1").arg(typed), true);
         m_ui->serverEdit->setFocus();
         return;
     }
@@ -183,14 +276,37 @@ void LoginDialog::signIn()
         return;
     }
 
+    // The form is complete: a new attempt starts, and why the dialog was opened (an expired
+    // session, a server that could not be reached) is old news.
+    setReason(QString());
+
+    // Nothing goes over http:// to another computer before the user has said so (per origin,
+    // per run): the password goes to the obtain URL, tokens to the others.
+    QStringList cleartext;
+    for (const QUrl &url : {config.obtainUrl(), config.baseUrl, config.refreshUrl()}) {
+        const QString origin = ServerConfig::originOf(url);
+        if (CertificateTrust::sendsInClear(url) && !isCleartextAllowed(origin)
+            && !cleartext.contains(origin))
+            cleartext << origin;
+    }
+    if (!cleartext.isEmpty()) {
+        qCInfo(lcUi) << "asking before sending in clear to" << cleartext;
+        showCleartextWarning(cleartext);
+        return;
+    }
+
+    hideSecurityPrompt();
     m_ui->serverEdit->setText(config.baseUrl.toString());
     setMessage(tr("Signing in to %1…").arg(config.origin()), false);
     setBusy(true);
     qCInfo(lcUi) << "signing in to" << config.origin() << "as" << username();
+    m_signInOrigin = ServerConfig::originOf(config.obtainUrl());
+    m_certificateProblem.reset();
     m_session->setConfig(config);
+    // The password stays in its (disabled) field until the answer: only the answer tells
+    // whether it is needed again, and retyping it after a server that was down, an unknown
+    // certificate or a cancel is what the user should not have to do.
     m_session->signIn(username(), m_ui->passwordEdit->text(), keepSignedIn());
-    // The request carries the password now; the field need not hold it any longer.
-    m_ui->passwordEdit->clear();
 }
 
 void LoginDialog::onSignInFinished(const ApiError &error)
@@ -198,6 +314,15 @@ void LoginDialog::onSignInFinished(const ApiError &error)
     if (!m_busy || m_restoring)
         return;
     setBusy(false);
+    // The password is cleared once it has done its work or was refused; after any other failure
+    // (network, timeout, certificate, an unreadable answer, a cancel) the same one is retried.
+    if (!error.isError() || error.kind == ApiError::WrongCredentials
+        || error.kind == ApiError::BadRequest)
+        m_ui->passwordEdit->clear();
+    if (error.kind == ApiError::Tls && m_certificateProblem) {
+        showCertificateProblem(*m_certificateProblem);
+        return;
+    }
     if (!error.isError()) {
         setMessage(QString(), false);
         setReason(QString());
@@ -236,13 +361,135 @@ void LoginDialog::reject()
     QDialog::reject();
 }
 
+void LoginDialog::onUntrustedCertificate(const CertificateTrust::Problem &problem)
+{
+    // The sslErrors() of a handshake come before its reply finishes, so the sign-in's own
+    // problem is known by the time onSignInFinished() runs.
+    if (m_busy && !m_restoring && problem.origin == m_signInOrigin)
+        m_certificateProblem = problem;
+}
+
+void LoginDialog::showCertificateProblem(const CertificateTrust::Problem &problem)
+{
+    const bool canTrust = m_trust && problem.overridable;
+    QStringList text;
+    QString title;
+    if (!problem.overridable) {
+        title = tr("The server's certificate cannot be accepted");
+    } else if (problem.certificateChanged()) {
+        title = tr("The server's certificate has changed");
+        text << tr("You trusted another certificate for %1 before. Renewed certificates change, "
+                   "but so would one shown by someone intercepting the connection: trust this "
+                   "one only if you expected the change.")
+                        .arg(problem.origin);
+    } else {
+        title = tr("The server's certificate is not trusted");
+    }
+    text << tr("Nothing was sent to %1, neither your password nor a token. This computer does "
+               "not trust the server's certificate:")
+                    .arg(problem.origin);
+    const QStringList lines = problemLines(problem);
+    for (const QString &line : lines)
+        text << QStringLiteral("•  ") + line;
+    if (!problem.overridable) {
+        text << tr("Expired, revoked or damaged certificates are never accepted, trusted or not: "
+                   "the server's administrator has to replace it.");
+    }
+
+    m_ui->securityTitleLabel->setText(title);
+    m_ui->securityTextLabel->setText(text.join(u'\n'));
+    m_ui->certificateView->setCertificate(problem.certificate());
+    m_ui->certificateView->setVisible(!problem.certificate().isNull());
+    m_ui->securityAdviceLabel->setText(
+            tr("Trust it only if you know it is your server's: compare the fingerprint with the "
+               "one your server's administrator gives you. Kini Explorer then accepts this "
+               "certificate, and no other, for %1.")
+                    .arg(problem.origin));
+    m_ui->securityAdviceLabel->setVisible(canTrust);
+    m_ui->trustButton->setVisible(canTrust);
+    m_ui->sendAnywayButton->hide();
+    styleBanner(m_ui->securityFrame, ReasonLevel::Error);
+    setMessage(QString(), false);
+    m_ui->securityFrame->show();
+    fitToContents(false);
+}
+
+void LoginDialog::trustCertificate()
+{
+    if (m_busy || !m_trust || !m_certificateProblem || !m_certificateProblem->overridable)
+        return;
+    const CertificateTrust::Problem problem = *m_certificateProblem;
+    qCInfo(lcUi) << "the user trusts the certificate of" << problem.origin;
+    m_trust->pin(problem.origin, problem.certificate());
+    hideSecurityPrompt();
+    if (m_ui->passwordEdit->text().isEmpty()) {
+        setMessage(tr("Certificate trusted. Enter your password and sign in."), false);
+        m_ui->passwordEdit->setFocus();
+        return;
+    }
+    signIn();
+}
+
+void LoginDialog::showCleartextWarning(const QStringList &origins)
+{
+    m_cleartextOrigins = origins;
+    m_ui->securityTitleLabel->setText(tr("This server does not use HTTPS"));
+    m_ui->securityTextLabel->setText(
+            tr("Your password and tokens would travel unencrypted to %1: anyone on the network "
+               "between you and the server could read them and use your account. Use an "
+               "https:// address if the server has one.")
+                    .arg(origins.join(QStringLiteral(", "))));
+    m_ui->securityAdviceLabel->setText(
+            tr("Nothing has been sent. Send anyway only over a network you trust."));
+    m_ui->securityAdviceLabel->show();
+    m_ui->certificateView->hide();
+    m_ui->trustButton->hide();
+    m_ui->sendAnywayButton->show();
+    styleBanner(m_ui->securityFrame, ReasonLevel::Warning);
+    setMessage(QString(), false);
+    m_ui->securityFrame->show();
+    fitToContents(false);
+}
+
+void LoginDialog::sendAnyway()
+{
+    if (m_busy || m_cleartextOrigins.isEmpty())
+        return;
+    qCInfo(lcUi) << "the user agreed to send in clear to" << m_cleartextOrigins;
+    for (const QString &origin : std::as_const(m_cleartextOrigins)) {
+        if (m_trust)
+            m_trust->allowCleartext(origin);
+        else
+            m_cleartextAllowed.insert(origin);
+    }
+    hideSecurityPrompt();
+    signIn();
+}
+
+bool LoginDialog::isCleartextAllowed(const QString &origin) const
+{
+    return m_trust ? m_trust->isCleartextAllowed(origin) : m_cleartextAllowed.contains(origin);
+}
+
+void LoginDialog::hideSecurityPrompt()
+{
+    m_cleartextOrigins.clear();
+    m_certificateProblem.reset();
+    if (!m_ui->securityFrame->isVisibleTo(this))
+        return;
+    m_ui->securityFrame->hide();
+    // Give back the room the warning took.
+    fitToContents(true);
+}
+
 void LoginDialog::setBusy(bool busy)
 {
     m_busy = busy;
     m_ui->busyBar->setVisible(busy);
     const QList<QWidget *> inputs = {
-            m_ui->serverEdit,    m_ui->usernameEdit, m_ui->passwordEdit,   m_ui->keepSignedInCheck,
-            m_ui->advancedPanel, m_ui->signInButton, m_ui->advancedToggle,
+            m_ui->serverEdit,        m_ui->usernameEdit,  m_ui->passwordEdit,
+            m_ui->keepSignedInCheck, m_ui->advancedPanel, m_ui->signInButton,
+            m_ui->advancedToggle,    m_ui->trustButton,   m_ui->sendAnywayButton,
     };
     for (QWidget *input : inputs)
         input->setEnabled(!busy);
@@ -259,30 +506,39 @@ void LoginDialog::setMessage(const QString &text, bool isError)
                 QStringLiteral("QLabel { color: palette(placeholder-text); }"));
     }
     m_ui->messageFrame->setVisible(!text.isEmpty());
-    fitHeight();
+    fitToContents(false);
 }
 
 void LoginDialog::setAdvancedVisible(bool visible)
 {
     m_ui->advancedToggle->setArrowType(visible ? Qt::DownArrow : Qt::RightArrow);
-    m_ui->advancedPanel->setVisible(visible);
+    m_ui->advancedScroll->setVisible(visible);
     if (m_ui->advancedToggle->isChecked() != visible)
         m_ui->advancedToggle->setChecked(visible);
-    // Before the first show Qt sizes the dialog itself; afterwards follow the contents.
-    if (isVisible())
-        adjustSize();
+    fitToContents(true);
 }
 
-void LoginDialog::fitHeight()
+void LoginDialog::fitToContents(bool mayShrink)
 {
     if (!isVisible())
         return; // the first show sizes the dialog to its contents
-    // Wrapped text needs a height that depends on the width; grow to it, never squeeze it.
+    // Wrapped text needs a height that depends on the width.
     layout()->activate();
-    const int needed = layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
-                                                     : layout()->totalSizeHint().height();
-    if (height() < needed)
-        resize(width(), needed);
+    int target = layout()->hasHeightForWidth() ? layout()->totalHeightForWidth(width())
+                                               : layout()->totalSizeHint().height();
+    if (!mayShrink)
+        target = std::max(target, height());
+    // Never taller than the screen: the advanced settings scroll instead (they are what makes
+    // the dialog tall; the frame is the title bar and borders around it).
+    const QRect available = screen()->availableGeometry();
+    const int frame = frameGeometry().height() - height();
+    target = std::max(minimumHeight(), std::min(target, available.height() - frame));
+    if (target != height())
+        resize(width(), target);
+    // Grown downwards, the buttons may have left the screen: move up as far as needed.
+    const int overflow = y() + frame + target - 1 - available.bottom();
+    if (overflow > 0)
+        move(x(), std::max(available.top(), y() - overflow));
 }
 
 } // namespace Kini

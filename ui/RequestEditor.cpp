@@ -18,6 +18,8 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace Kini {
 
 namespace {
@@ -71,6 +73,39 @@ UrlParts splitUrl(const QString &text)
     return parts;
 }
 
+// RFC 9110 "tchar": what a header name may be made of.
+bool isTokenChar(QChar ch)
+{
+    const char16_t c = ch.unicode();
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9')
+            || QStringView(u"!#$%&'*+-.^_`|~").contains(ch);
+}
+
+// Why this header cannot be sent, in plain words; empty when it can. The same rules as the
+// Interceptor's (which refuses such a request), checked here to say which row is wrong.
+QString headerProblem(const QString &name, const QString &value)
+{
+    if (!std::all_of(name.begin(), name.end(), isTokenChar)) {
+        return RequestEditor::tr("\"%1\" is not a valid header name: use letters, digits and "
+                                 "! # $ % & ' * + - . ^ _ ` | ~ only (no spaces, no ':').")
+                .arg(name);
+    }
+    for (const QChar ch : value) {
+        if (ch == u'\r' || ch == u'\n') {
+            return RequestEditor::tr("the value of the header \"%1\" contains a line break.")
+                    .arg(name);
+        }
+        if ((ch.unicode() < 0x20 && ch != u'\t') || ch.unicode() == 0x7f) {
+            const QString code = QString::number(ch.unicode(), 16).rightJustified(4, u'0');
+            // One arg() call: a name may hold a '%' that a second call would take for "%2".
+            return RequestEditor::tr("the value of the header \"%1\" contains a control "
+                                     "character (U+%2).")
+                    .arg(name, code.toUpper());
+        }
+    }
+    return QString();
+}
+
 const QStringList kMethods
         = {QStringLiteral("GET"),    QStringLiteral("POST"),   QStringLiteral("PUT"),
            QStringLiteral("PATCH"),  QStringLiteral("DELETE"), QStringLiteral("HEAD"),
@@ -103,6 +138,8 @@ RequestEditor::RequestEditor(QWidget *parent)
     m_url->setClearButtonEnabled(true);
     QFont urlFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_url->setFont(urlFont);
+    // Room for a path like "users/42/orders/?page=2" even in the smallest window.
+    m_url->setMinimumWidth(qMax(240, m_url->fontMetrics().averageCharWidth() * 30));
 
     m_send->setObjectName(QStringLiteral("sendButton"));
     m_send->setToolTip(tr("Send the request (Ctrl+Return)"));
@@ -405,9 +442,11 @@ bool RequestEditor::buildRequest(RequestSpec *out, QString *error)
     const QList<KeyValueTable::Entry> headers = m_headers->enabledEntries();
     for (const KeyValueTable::Entry &entry : headers) {
         const QString name = entry.key.trimmed();
-        if (name.contains(QLatin1Char(':')) || name.contains(QLatin1Char(' '))) {
-            *error = tr("The header name \"%1\" cannot contain spaces or ':'.").arg(name);
+        const QString why = headerProblem(name, entry.value);
+        if (!why.isEmpty()) {
+            *error = tr("Not sent: %1").arg(why);
             m_tabs->setCurrentWidget(m_headers);
+            m_headers->selectRow(entry.row);
             return false;
         }
         spec.headers.append({name, entry.value});

@@ -4,7 +4,9 @@
 #include "JsonTree.h"
 #include "UiText.h"
 
+#include <QCoreApplication>
 #include <QFontDatabase>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -13,7 +15,9 @@
 #include <QProgressBar>
 #include <QTabWidget>
 #include <QTableWidget>
+#include <QTextCursor>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace Kini {
 
@@ -21,6 +25,263 @@ namespace {
 
 // Beyond this a plain-text view becomes sluggish; the rest is left out with a note.
 constexpr qint64 kMaxShownBytes = 2 * 1024 * 1024;
+// Bodies up to this size are formatted and shown at once (a few milliseconds); larger ones on a
+// worker thread.
+constexpr qint64 kImmediateBytes = 64 * 1024;
+// QPlainTextEdit takes about 2 µs per line to take text in: a slice of this many characters
+// (a few thousand lines) keeps each step of the event loop to some 10 ms.
+constexpr qsizetype kSliceChars = 128 * 1024;
+// As deep as the core's JSON parser goes.
+constexpr int kMaxJsonDepth = 64;
+
+// Re-indents JSON the way JsonNode::toIndentedJson() does (4 spaces, "key": value), token by
+// token and without building a tree: every literal, numbers and strings alike, is copied as
+// sent. The whole input is checked for JSON syntax; only the first maxOutput bytes of indented
+// text are written. UTF-8 is not checked here: the view shows a bad sequence as U+FFFD.
+class JsonIndenter
+{
+public:
+    JsonIndenter(const QByteArray &input, qsizetype maxOutput)
+        : m_pos(input.constData())
+        , m_end(input.constData() + input.size())
+        , m_maxOutput(maxOutput)
+    {
+        m_out.reserve(qMin<qsizetype>(maxOutput + 256, input.size() * 2));
+    }
+
+    // False when the input is not one JSON value.
+    bool run()
+    {
+        skipSpace();
+        if (!value(0))
+            return false;
+        skipSpace();
+        return m_pos == m_end;
+    }
+    QByteArray text() const { return m_out; }
+    bool truncated() const { return m_truncated; }
+
+private:
+    void write(const char *data, qsizetype size)
+    {
+        if (m_truncated)
+            return;
+        m_out.append(data, size);
+        m_truncated = m_out.size() >= m_maxOutput;
+    }
+    void write(char c) { write(&c, 1); }
+    void newline(int level)
+    {
+        if (m_truncated)
+            return;
+        m_out.append('\n');
+        m_out.append(4 * level, ' ');
+    }
+    void skipSpace()
+    {
+        while (m_pos < m_end
+               && (*m_pos == ' ' || *m_pos == '\n' || *m_pos == '\r' || *m_pos == '\t'))
+            ++m_pos;
+    }
+    bool literal(const char *word, qsizetype size)
+    {
+        if (m_end - m_pos < size || memcmp(m_pos, word, size_t(size)) != 0)
+            return false;
+        write(m_pos, size);
+        m_pos += size;
+        return true;
+    }
+    static bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+    bool number()
+    {
+        const char *start = m_pos;
+        if (m_pos < m_end && *m_pos == '-')
+            ++m_pos;
+        if (m_pos < m_end && *m_pos == '0') {
+            ++m_pos;
+        } else if (m_pos < m_end && isDigit(*m_pos)) {
+            while (m_pos < m_end && isDigit(*m_pos))
+                ++m_pos;
+        } else {
+            return false;
+        }
+        if (m_pos < m_end && *m_pos == '.') {
+            ++m_pos;
+            if (m_pos == m_end || !isDigit(*m_pos))
+                return false;
+            while (m_pos < m_end && isDigit(*m_pos))
+                ++m_pos;
+        }
+        if (m_pos < m_end && (*m_pos == 'e' || *m_pos == 'E')) {
+            ++m_pos;
+            if (m_pos < m_end && (*m_pos == '+' || *m_pos == '-'))
+                ++m_pos;
+            if (m_pos == m_end || !isDigit(*m_pos))
+                return false;
+            while (m_pos < m_end && isDigit(*m_pos))
+                ++m_pos;
+        }
+        write(start, m_pos - start);
+        return true;
+    }
+
+    bool string()
+    {
+        const char *start = m_pos++;
+        while (m_pos < m_end) {
+            const auto c = static_cast<unsigned char>(*m_pos);
+            if (c == '"') {
+                ++m_pos;
+                write(start, m_pos - start);
+                return true;
+            }
+            if (c < 0x20)
+                return false;
+            if (c != '\\') {
+                ++m_pos;
+                continue;
+            }
+            if (++m_pos == m_end)
+                return false;
+            if (*m_pos == 'u') {
+                if (m_end - m_pos < 5)
+                    return false;
+                for (int i = 1; i <= 4; ++i) {
+                    if (!isxdigit(static_cast<unsigned char>(m_pos[i])))
+                        return false;
+                }
+                m_pos += 5;
+            } else if (QByteArrayView("\"\\/bfnrt").contains(*m_pos)) {
+                ++m_pos;
+            } else {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    // An object or array; the opening bracket is at m_pos.
+    bool container(int level)
+    {
+        const bool isObject = *m_pos == '{';
+        const char close = isObject ? '}' : ']';
+        if (level >= kMaxJsonDepth)
+            return false;
+        ++m_pos;
+        skipSpace();
+        if (m_pos < m_end && *m_pos == close) {
+            ++m_pos;
+            write(isObject ? "{}" : "[]", 2);
+            return true;
+        }
+        write(isObject ? '{' : '[');
+        for (bool first = true;; first = false) {
+            if (!first) {
+                skipSpace();
+                if (m_pos == m_end)
+                    return false;
+                if (*m_pos == close) {
+                    ++m_pos;
+                    newline(level);
+                    write(close);
+                    return true;
+                }
+                if (*m_pos != ',')
+                    return false;
+                ++m_pos;
+                write(',');
+                skipSpace();
+            }
+            newline(level + 1);
+            if (isObject) {
+                if (m_pos == m_end || *m_pos != '"' || !string())
+                    return false;
+                skipSpace();
+                if (m_pos == m_end || *m_pos != ':')
+                    return false;
+                ++m_pos;
+                write(": ", 2);
+                skipSpace();
+            }
+            if (!value(level + 1))
+                return false;
+        }
+    }
+
+    bool value(int level)
+    {
+        if (m_pos == m_end)
+            return false;
+        switch (*m_pos) {
+        case '{':
+        case '[':
+            return container(level);
+        case '"':
+            return string();
+        case 't':
+            return literal("true", 4);
+        case 'f':
+            return literal("false", 5);
+        case 'n':
+            return literal("null", 4);
+        default:
+            return number();
+        }
+    }
+
+    const char *m_pos;
+    const char *m_end;
+    qsizetype m_maxOutput;
+    QByteArray m_out;
+    bool m_truncated = false;
+};
+
+bool looksLikeJson(const QByteArray &body, const QByteArray &contentType)
+{
+    if (contentType.toLower().contains("json"))
+        return true;
+    qsizetype i = 0;
+    while (i < body.size() && QByteArrayView(" \t\r\n").contains(body.at(i)))
+        ++i;
+    return i < body.size() && (body.at(i) == '{' || body.at(i) == '[');
+}
+
+// What the body view shows for a body: indented JSON (all of it up to kMaxShownBytes, as the
+// core's tree parser formats it; beyond that the first kMaxShownBytes re-indented token by token)
+// or, for anything else, the text itself; each cut short with a note. Pure, so that it can run on
+// a worker thread.
+QString formatBody(const QByteArray &body, const QByteArray &contentType)
+{
+    const bool maybeJson = looksLikeJson(body, contentType);
+    if (maybeJson && body.size() <= kMaxShownBytes) {
+        JsonNode tree;
+        QString error;
+        // Through the core's tree, not QJsonDocument: a 64-bit id must not be rounded.
+        if (parseJsonTree(body, &tree, &error))
+            return tree.toIndentedJson();
+    } else if (maybeJson) {
+        JsonIndenter indenter(body, kMaxShownBytes);
+        if (indenter.run()) {
+            QString text = QString::fromUtf8(indenter.text());
+            if (indenter.truncated()) {
+                text += QCoreApplication::translate("Kini::ResponseView",
+                                                    "\n\n[… valid JSON of %1: the first %2 are "
+                                                    "shown, indented; the rest is left out]")
+                                .arg(UiText::byteSize(body.size()),
+                                     UiText::byteSize(kMaxShownBytes));
+            }
+            return text;
+        }
+    }
+
+    QString text = QString::fromUtf8(body.left(kMaxShownBytes));
+    if (body.size() > kMaxShownBytes) {
+        text += QCoreApplication::translate("Kini::ResponseView", "\n\n[… %1 more not shown]")
+                        .arg(UiText::byteSize(body.size() - kMaxShownBytes));
+    }
+    return text;
+}
 
 QString colorForStatus(int status)
 {
@@ -52,6 +313,8 @@ QPlainTextEdit *makeMonospaceView(QWidget *parent, const QString &objectName)
     view->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     view->setLineWrapMode(QPlainTextEdit::NoWrap);
     view->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    // Read-only: an undo history would only keep a second copy of every text put in.
+    view->document()->setUndoRedoEnabled(false);
     return view;
 }
 
@@ -72,6 +335,9 @@ ResponseView::ResponseView(QWidget *parent)
     m_badge->setObjectName(QStringLiteral("statusBadge"));
     m_meta->setObjectName(QStringLiteral("responseMeta"));
     m_meta->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
+    // A long URL must not set the width of the window: cut off, the full URL in the tooltip.
+    m_meta->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_meta->setMinimumWidth(1);
     m_replayed->setObjectName(QStringLiteral("replayedChip"));
     m_replayed->setText(tr("replayed after a token refresh"));
     m_replayed->setToolTip(tr("The first attempt met an expired access token; the request was "
@@ -114,7 +380,7 @@ ResponseView::ResponseView(QWidget *parent)
     header->setSpacing(10);
     header->addWidget(title);
     header->addWidget(m_badge);
-    header->addWidget(m_meta);
+    header->addWidget(m_meta, 1);
     header->addWidget(m_replayed);
     header->addWidget(m_busy);
     header->addStretch(1);
@@ -131,9 +397,15 @@ ResponseView::ResponseView(QWidget *parent)
 
 void ResponseView::clear()
 {
+    // Formatting still under way for an older answer is dropped when it arrives.
+    ++m_bodyGeneration;
+    m_bodyPending = false;
+    m_pendingText.clear();
+    m_pendingOffset = 0;
     m_statusCode = 0;
     m_badge->hide();
     m_meta->clear();
+    m_meta->setToolTip(QString());
     m_replayed->hide();
     m_busy->hide();
     setNotices({}, NoticeLevel::Info);
@@ -148,6 +420,7 @@ void ResponseView::showSending(const RequestSpec &spec)
 {
     clear();
     m_meta->setText(tr("Sending %1 %2…").arg(spec.method, spec.url.toDisplayString()));
+    m_meta->setToolTip(spec.url.toDisplayString());
     m_busy->show();
     m_body->setPlaceholderText(QString());
 }
@@ -227,25 +500,59 @@ void ResponseView::setBodyText(const QByteArray &body, const QByteArray &content
                                      .arg(UiText::byteSize(body.size())));
         return;
     }
+    if (body.size() <= kImmediateBytes) {
+        m_body->setPlainText(formatBody(body, contentType));
+        return;
+    }
 
-    const QByteArray trimmed = body.trimmed();
-    const bool maybeJson = contentType.toLower().contains("json") || trimmed.startsWith('{')
-            || trimmed.startsWith('[');
-    if (maybeJson && body.size() <= kMaxShownBytes) {
-        JsonNode tree;
-        QString error;
-        // Through the core's tree, not QJsonDocument: a 64-bit id must not be rounded.
-        if (parseJsonTree(body, &tree, &error)) {
-            m_body->setPlainText(tree.toIndentedJson());
+    // Parsing and indenting megabytes takes longer than a frame: off the UI thread.
+    m_body->clear();
+    m_body->setPlaceholderText(tr("Formatting %1…").arg(UiText::byteSize(body.size())));
+    m_bodyPending = true;
+    const int generation = m_bodyGeneration;
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_bodyGeneration)
             return;
-        }
-    }
+        m_pendingText = watcher->result();
+        m_pendingOffset = 0;
+        insertNextSlice(generation);
+    });
+    watcher->setFuture(QtConcurrent::run(&formatBody, body, contentType));
+}
 
-    QString text = QString::fromUtf8(body.left(kMaxShownBytes));
-    if (body.size() > kMaxShownBytes) {
-        text += tr("\n\n[… %1 more not shown]").arg(UiText::byteSize(body.size() - kMaxShownBytes));
+void ResponseView::insertNextSlice(int generation)
+{
+    if (generation != m_bodyGeneration)
+        return;
+    // A slice ends after a line break: a line split between two slices would be laid out again
+    // with each of them, so a line longer than a slice goes in whole.
+    qsizetype end = qMin(m_pendingText.size(), m_pendingOffset + kSliceChars);
+    if (end < m_pendingText.size()) {
+        qsizetype lineEnd = m_pendingText.lastIndexOf(QLatin1Char('\n'), end - 1);
+        if (lineEnd < m_pendingOffset)
+            lineEnd = m_pendingText.indexOf(QLatin1Char('\n'), end);
+        end = lineEnd < 0 ? m_pendingText.size() : lineEnd + 1;
     }
-    m_body->setPlainText(text);
+    const QString slice = m_pendingText.mid(m_pendingOffset, end - m_pendingOffset);
+    if (m_pendingOffset == 0) {
+        m_body->setPlainText(slice);
+    } else {
+        QTextCursor cursor(m_body->document());
+        cursor.movePosition(QTextCursor::End);
+        cursor.insertText(slice);
+    }
+    m_pendingOffset = end;
+    if (m_pendingOffset < m_pendingText.size()) {
+        // Queued: paints, input and timers get their turn between two slices.
+        QMetaObject::invokeMethod(
+                this, [this, generation] { insertNextSlice(generation); }, Qt::QueuedConnection);
+        return;
+    }
+    m_pendingText.clear();
+    m_pendingOffset = 0;
+    m_bodyPending = false;
 }
 
 void ResponseView::showReply(QNetworkReply *reply, const RequestSpec &spec, qint64 elapsedMs)
@@ -261,7 +568,7 @@ void ResponseView::showReply(QNetworkReply *reply, const RequestSpec &spec, qint
 
     if (status > 0) {
         setBadge(reason.isEmpty() ? QString::number(status)
-                                  : QStringLiteral("%1 %2").arg(status).arg(reason),
+                                  : QStringLiteral("%1 %2").arg(QString::number(status), reason),
                  colorForStatus(status));
     } else if (reply->error() == QNetworkReply::OperationCanceledError) {
         setBadge(tr("Canceled"), colorForStatus(0));

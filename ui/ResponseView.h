@@ -16,6 +16,8 @@ namespace Kini {
 // The answer to the last request: a coloured status badge, time and size, notices in plain words
 // (blocked redirect, HTML error page, network or session problems), and tabs for the body
 // (JSON re-indented with numbers as written), the response headers, and what was actually sent.
+// A small body is shown at once. A larger one is formatted on a worker thread and put into the
+// view in slices, so that the window never freezes on it; only its first 2 MB are shown.
 class ResponseView : public QWidget
 {
     Q_OBJECT
@@ -26,6 +28,8 @@ public:
     void showSending(const RequestSpec &spec);
     // Reads the finished reply (body included); the caller keeps ownership.
     void showReply(QNetworkReply *reply, const RequestSpec &spec, qint64 elapsedMs);
+    // True while a large body is still being formatted or put into the view.
+    bool isBodyPending() const { return m_bodyPending; }
     // The request never left: the reason is shown where the response would be.
     void showNotSent(const QString &why);
 
@@ -41,6 +45,9 @@ private:
     void setBadge(const QString &text, const QString &color);
     void setNotices(const QStringList &notices, NoticeLevel level);
     void setBodyText(const QByteArray &body, const QByteArray &contentType);
+    // Puts the next slice of m_pendingText into the body view; generation guards against a newer
+    // answer (or clear()) having replaced the one this text belongs to.
+    void insertNextSlice(int generation);
 
     QLabel *m_badge;
     QLabel *m_meta;
@@ -52,6 +59,10 @@ private:
     QTableWidget *m_headers;
     QPlainTextEdit *m_sent;
     int m_statusCode = 0;
+    int m_bodyGeneration = 0;
+    bool m_bodyPending = false;
+    QString m_pendingText;
+    qsizetype m_pendingOffset = 0;
 };
 
 } // namespace Kini

@@ -56,7 +56,9 @@ TokenPanel::TokenPanel(TokenSession *session, QWidget *parent)
     });
     connect(m_timer, &QTimer::timeout, this, &TokenPanel::tick);
 
-    m_timer->start(500);
+    // A whole second, so that Qt's coarse timers wake the app once a second for this and the
+    // session's own one-second check together.
+    m_timer->start(1000);
     reloadTokens();
 }
 

@@ -23,7 +23,7 @@ public:
     TokenView *accessView() const { return m_access; }
     TokenView *refreshView() const { return m_refresh; }
     QString footerText() const;
-    // For tests: how often the clock is read (default 500 ms, so no second is skipped).
+    // For tests: how often the clock is read (default 1000 ms).
     void setTickIntervalMs(int ms);
     // Reads the clock and updates every countdown now.
     void tick();

@@ -210,6 +210,11 @@ void TokenView::setRefreshing(bool refreshing)
 
 void TokenView::setLevel(Level level)
 {
+    // Style sheets are re-parsed and re-polished on every set: only when the level changes, not
+    // on every tick of the countdown.
+    if (m_levelStyled && level == m_level)
+        return;
+    m_levelStyled = true;
     m_level = level;
     QString color;
     switch (level) {
@@ -237,11 +242,24 @@ void TokenView::setLevel(Level level)
 
 void TokenView::setCountdown(const QString &text, bool numeric)
 {
+    m_countdown->setText(text);
+    // A new font means a new layout: only when switching between digits and words.
+    const FontKind kind = numeric ? FontKind::Digits : FontKind::Words;
+    if (kind == m_countdownFont)
+        return;
+    m_countdownFont = kind;
     QFont font = numeric ? QFontDatabase::systemFont(QFontDatabase::FixedFont) : this->font();
     font.setBold(true);
     font.setPointSizeF(this->font().pointSizeF() * (numeric ? 1.9 : 1.15));
     m_countdown->setFont(font);
-    m_countdown->setText(text);
+}
+
+void TokenView::changeEvent(QEvent *event)
+{
+    // The countdown's font is derived from this widget's: derive it again.
+    if (event->type() == QEvent::FontChange)
+        m_countdownFont = FontKind::Unset;
+    QWidget::changeEvent(event);
 }
 
 void TokenView::updateTime(qint64 nowMs)
@@ -302,9 +320,11 @@ void TokenView::updateTime(qint64 nowMs)
                 setLevel(Level::Warn);
             status = tr("left · expires %1").arg(UiText::localTime(exp.msecs));
         }
-        m_bar->setToolTip(
-                tr("Full bar: from when this token arrived (%1) to its exp (%2).")
-                        .arg(UiText::localTime(m_receivedMs), UiText::localTime(exp.msecs)));
+        const QString barTip
+                = tr("Full bar: from when this token arrived (%1) to its exp (%2).")
+                          .arg(UiText::localTime(m_receivedMs), UiText::localTime(exp.msecs));
+        if (m_bar->toolTip() != barTip)
+            m_bar->setToolTip(barTip);
     }
     m_status->setText(m_refreshing ? tr("refreshing…") : status);
 }

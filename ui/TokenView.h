@@ -41,7 +41,11 @@ public:
     QString warningsText() const;
     QTreeWidget *claimsTree() const { return m_claims; }
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    enum class FontKind { Unset, Digits, Words };
     void rebuildClaims();
     void addNode(QTreeWidgetItem *parent, const QString &name, const JsonNode &node);
     void addTimeRows(QTreeWidgetItem *item, const ClaimTime &time);
@@ -63,6 +67,8 @@ private:
     qint64 m_lastNowMs = 0;
     bool m_refreshing = false;
     Level m_level = Level::None;
+    bool m_levelStyled = false;
+    FontKind m_countdownFont = FontKind::Unset;
     QList<QPair<QTreeWidgetItem *, qint64>> m_relativeRows; // rows that say "in 4 min"
 };
 

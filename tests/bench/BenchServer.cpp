@@ -5,11 +5,13 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <ctime>
 #include <memory>
 #include <vector>
 
@@ -43,8 +45,8 @@ QByteArray headerValue(const QByteArray &head, const QByteArray &name)
         const qsizetype end = lineEnd < 0 ? head.size() : lineEnd;
         const QByteArrayView line(head.constData() + lineStart, end - lineStart);
         const qsizetype colon = line.indexOf(':');
-        if (colon == name.size() && line.left(colon).compare(name, Qt::CaseInsensitive) == 0)
-            return line.mid(colon + 1).trimmed().toByteArray();
+        if (colon == name.size() && line.first(colon).compare(name, Qt::CaseInsensitive) == 0)
+            return line.sliced(colon + 1).trimmed().toByteArray();
         from = lineEnd;
     }
     return {};
@@ -113,6 +115,17 @@ void BenchServer::stop()
             close(*fd);
         *fd = -1;
     }
+}
+
+double BenchServer::cpuMs() const
+{
+    clockid_t clock;
+    timespec spent {};
+    if (!m_thread.joinable()
+        || pthread_getcpuclockid(const_cast<std::thread &>(m_thread).native_handle(), &clock) != 0
+        || clock_gettime(clock, &spent) != 0)
+        return 0;
+    return spent.tv_sec * 1e3 + spent.tv_nsec / 1e6;
 }
 
 void BenchServer::setBigBody(const QByteArray &body)
@@ -214,12 +227,14 @@ bool BenchServer::handle(Connection &connection)
             break;
         connection.input.remove(0, headEnd + 4 + bodyLength);
         const qsizetype lineEnd = head.indexOf("\r\n");
-        const QList<QByteArray> requestLine = head.left(lineEnd < 0 ? head.size() : lineEnd).split(' ');
+        const QList<QByteArray> requestLine
+                = head.left(lineEnd < 0 ? head.size() : lineEnd).split(' ');
         if (requestLine.size() != 3)
             return false;
         const QByteArray path = requestLine[1];
         if (path == "/api/big/" && requestLine[0] == "GET") {
-            const QByteArray check = answer("GET", "/api/items/", headerValue(head, "Authorization"));
+            const QByteArray check
+                    = answer("GET", "/api/items/", headerValue(head, "Authorization"));
             if (!check.startsWith("HTTP/1.1 200")) {
                 connection.output.append(check);
             } else {

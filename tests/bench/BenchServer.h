@@ -37,6 +37,9 @@ public:
     void expireAccessAfter(int answers);
     QByteArray currentAccess() const;
 
+    // CPU time the server's thread has used so far, so that the client's own can be told apart.
+    double cpuMs() const;
+
     int refreshCalls() const { return m_refreshCalls.load(); }
     int apiRequests() const { return m_apiRequests.load(); }
     int rejectedRequests() const { return m_rejected.load(); }

@@ -30,11 +30,11 @@ QString Sample::describe(const QString &unit, int decimals) const
 {
     if (values.isEmpty())
         return QStringLiteral("n/a");
-    return QStringLiteral("%1 [%2–%3] %4 (n=%5)")
+    return QStringLiteral("%1 [%2–%3]%4 (n=%5)")
             .arg(median(), 0, 'f', decimals)
             .arg(min(), 0, 'f', decimals)
             .arg(max(), 0, 'f', decimals)
-            .arg(unit)
+            .arg(unit.isEmpty() ? QString() : QLatin1Char(' ') + unit)
             .arg(values.size());
 }
 
@@ -45,8 +45,8 @@ void printTable(const QList<BenchRow> &rows, const QString &heading)
     out << "| # | measure | Kini Explorer | reference | ratio | target | met |\n";
     out << "|---|---|---|---|---|---|---|\n";
     for (const BenchRow &row : rows) {
-        const QString ratio = row.ratio < 0 ? QStringLiteral("–")
-                                            : QString::number(row.ratio, 'f', 3);
+        const QString ratio
+                = row.ratio < 0 ? QStringLiteral("–") : QString::number(row.ratio, 'f', 3);
         out << "| " << row.id << " | " << row.what << " | " << row.kini << " | " << row.reference
             << " | " << ratio << " | " << row.target << " | "
             << (row.met ? QStringLiteral("yes") : QStringLiteral("**no**")) << " |\n";

@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QNetworkReply>
 
+#include <ctime>
 #include <functional>
 
 namespace {
@@ -17,6 +18,13 @@ constexpr int kConcurrentRequests = 500;
 // of the 500 are still in flight.
 constexpr int kAnswersBeforeExpiry = 50;
 constexpr int kWarmUpRequests = 100;
+
+double processCpuMs()
+{
+    timespec spent {};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &spent);
+    return spent.tv_sec * 1e3 + spent.tv_nsec / 1e6;
+}
 
 } // namespace
 
@@ -36,8 +44,9 @@ QNetworkRequest NetworkBench::referenceRequest() const
     return request;
 }
 
-double NetworkBench::timeRequests(QNetworkAccessManager *network, const QNetworkRequest &request,
-                                  int count, int inFlight)
+NetworkBench::Timing NetworkBench::timeRequests(QNetworkAccessManager *network,
+                                                const QNetworkRequest &request, int count,
+                                                int inFlight)
 {
     Waiter waiter;
     int issued = 0;
@@ -58,6 +67,7 @@ double NetworkBench::timeRequests(QNetworkAccessManager *network, const QNetwork
         });
     };
 
+    const double cpuBefore = processCpuMs() - m_server->cpuMs();
     QElapsedTimer timer;
     timer.start();
     for (int i = 0; i < inFlight && issued < count; ++i)
@@ -66,14 +76,16 @@ double NetworkBench::timeRequests(QNetworkAccessManager *network, const QNetwork
         progress(QStringLiteral("%1 of %2 requests did not finish within 60 s")
                          .arg(count - finished)
                          .arg(count));
-        return -1;
+        return {};
     }
-    const double ms = timer.nsecsElapsed() / 1e6;
+    Timing timing;
+    timing.wallMs = timer.nsecsElapsed() / 1e6;
+    timing.clientCpuMs = processCpuMs() - m_server->cpuMs() - cpuBefore;
     if (failed > 0) {
         progress(QStringLiteral("%1 of %2 requests did not answer 200").arg(failed).arg(count));
-        return -1;
+        return {};
     }
-    return ms;
+    return timing;
 }
 
 bool NetworkBench::freshAccessToken()
@@ -99,16 +111,19 @@ BenchRow NetworkBench::compare(const QString &id, const QString &what, int count
 
     Sample kini;
     Sample reference;
+    Sample kiniCpu;
+    Sample referenceCpu;
     bool failed = false;
     for (int run = 0; run < runs && !failed; ++run) {
         // Alternating the order cancels a drift (CPU frequency, caches) between the two sides.
         for (int side = 0; side < 2; ++side) {
             const bool interceptorSide = (run + side) % 2 == 0;
-            const double ms = interceptorSide
+            const Timing timing = interceptorSide
                     ? timeRequests(m_interceptor, m_request, count, inFlight)
                     : timeRequests(&m_plain, referenceRequest(), count, inFlight);
-            failed = failed || ms < 0;
-            (interceptorSide ? kini : reference).add(ms);
+            failed = failed || timing.wallMs < 0;
+            (interceptorSide ? kini : reference).add(timing.wallMs);
+            (interceptorSide ? kiniCpu : referenceCpu).add(timing.clientCpuMs);
         }
     }
 
@@ -120,10 +135,21 @@ BenchRow NetworkBench::compare(const QString &id, const QString &what, int count
     row.ratio = kini.median() / reference.median();
     row.target = QStringLiteral("≤ 1.05");
     row.met = !failed && row.ratio <= 1.05;
-    row.note = QStringLiteral("%1: per request %2 µs through the interceptor, %3 µs plain")
-                       .arg(id)
+    // Other load on the machine moves both sides alike between neighbouring runs: the ratio of
+    // each interceptor run to the plain run next to it, and of the fastest runs, show the
+    // interceptor's own cost better than the medians alone.
+    Sample paired;
+    for (qsizetype i = 0; i < qMin(kini.values.size(), reference.values.size()); ++i)
+        paired.add(kini.values.at(i) / reference.values.at(i));
+    row.note = QStringLiteral("per request %1 µs through the interceptor, %2 µs plain; "
+                              "ratio of the fastest runs %3, run by run %4; client CPU time (all "
+                              "threads but the server's) %5 vs %6 ms, ratio %7")
                        .arg(1000 * kini.median() / count, 0, 'f', 1)
-                       .arg(1000 * reference.median() / count, 0, 'f', 1);
+                       .arg(1000 * reference.median() / count, 0, 'f', 1)
+                       .arg(kini.min() / reference.min(), 0, 'f', 3)
+                       .arg(paired.describe(QString(), 3), kiniCpu.describe(QString()),
+                            referenceCpu.describe(QString()))
+                       .arg(kiniCpu.median() / referenceCpu.median(), 0, 'f', 3);
     if (failed)
         row.note += QStringLiteral("; some requests failed (see stderr)");
     return row;
@@ -150,7 +176,8 @@ BenchRow NetworkBench::refreshStorm(int runs)
             if (expiring)
                 m_server->expireAccessAfter(kAnswersBeforeExpiry);
             const double ms = timeRequests(m_interceptor, m_request, kConcurrentRequests,
-                                           kConcurrentRequests);
+                                           kConcurrentRequests)
+                                      .wallMs;
             failed = failed || ms < 0;
             if (expiring) {
                 storm.add(ms);
@@ -163,7 +190,8 @@ BenchRow NetworkBench::refreshStorm(int runs)
     }
 
     const bool oneRefreshEach = !refreshCalls.isEmpty()
-            && std::all_of(refreshCalls.cbegin(), refreshCalls.cend(), [](int n) { return n == 1; });
+            && std::all_of(refreshCalls.cbegin(), refreshCalls.cend(),
+                           [](int n) { return n == 1; });
     QStringList calls;
     for (int n : refreshCalls)
         calls.append(QString::number(n));
@@ -178,7 +206,7 @@ BenchRow NetworkBench::refreshStorm(int runs)
     row.ratio = storm.median() / calm.median();
     row.target = QStringLiteral("≤ 1.25, exactly 1 refresh");
     row.met = !failed && oneRefreshEach && row.ratio <= 1.25;
-    row.note = QStringLiteral("3: refresh calls per storm run: %1 (%2); requests answered 401 "
+    row.note = QStringLiteral("refresh calls per storm run: %1 (%2); requests answered 401 "
                               "per storm run: %3; every request answered 200 in the end: %4")
                        .arg(calls.join(QLatin1Char(' ')),
                             oneRefreshEach ? QStringLiteral("exactly one each")
@@ -188,17 +216,28 @@ BenchRow NetworkBench::refreshStorm(int runs)
     return row;
 }
 
+void NetworkBench::profileSide(const QString &side, int count)
+{
+    const bool kini = side == QLatin1String("kini");
+    const Timing timing = kini ? timeRequests(m_interceptor, m_request, count, 1)
+                               : timeRequests(&m_plain, referenceRequest(), count, 1);
+    progress(QStringLiteral("%1 sequential GETs on the %2 side: %3 ms")
+                     .arg(count)
+                     .arg(side)
+                     .arg(timing.wallMs));
+}
+
 QList<BenchRow> NetworkBench::run(int runs)
 {
     QList<BenchRow> rows;
     progress(QStringLiteral("row 1: %1 sequential GETs, %2 runs per side")
                      .arg(kSequentialRequests)
-                     .arg(runs));
+                     .arg(runs * 2));
     rows.append(compare(QStringLiteral("1"),
                         QStringLiteral("%1 sequential authenticated GETs: interceptor vs plain "
                                        "QNetworkAccessManager + fixed header")
                                 .arg(kSequentialRequests),
-                        kSequentialRequests, 1, runs));
+                        kSequentialRequests, 1, runs * 2));
     progress(QStringLiteral("row 2: %1 GETs in flight").arg(kConcurrentRequests));
     rows.append(compare(QStringLiteral("2"),
                         QStringLiteral("%1 GETs in flight at once: interceptor vs plain "

@@ -21,11 +21,17 @@ public:
     NetworkBench(BenchServer *server, Kini::Interceptor *interceptor, Kini::TokenSession *session);
 
     QList<BenchRow> run(int runs);
+    // For a profiler: only one side of row 1 ("kini" or "plain"), count sequential requests.
+    void profileSide(const QString &side, int count);
 
 private:
-    // Milliseconds for count GETs with at most inFlight outstanding (1: one after the other);
-    // -1 when one failed or the whole did not finish within a minute.
-    double timeRequests(QNetworkAccessManager *network, const QNetworkRequest &request, int count,
+    struct Timing
+    {
+        double wallMs = -1; // -1: a request failed, or the whole did not finish within a minute
+        double clientCpuMs = 0; // CPU time of every thread of this process but the server's
+    };
+    // count GETs with at most inFlight outstanding (1: one after the other).
+    Timing timeRequests(QNetworkAccessManager *network, const QNetworkRequest &request, int count,
                         int inFlight);
     // The reference's request: the interceptor's URL with the current token set by hand.
     QNetworkRequest referenceRequest() const;

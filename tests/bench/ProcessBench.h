@@ -18,6 +18,9 @@ public:
 
     // startRuns: start-ups per side for row 4 (0: skip); idleSeconds: row 6 (0: skip).
     QList<BenchRow> run(int startRuns, int idleSeconds);
+    // For a profiler: sets up the server and the saved session as for row 4, then runs
+    // command with /bin/sh, $KINI_BENCH_SERVER holding the --server URL. Returns its exit code.
+    int runWithSession(const QString &command);
 
 private:
     struct Child
@@ -29,10 +32,10 @@ private:
 
     // Spawns a program with KINI_BENCH_WHEN_SHOWN=mode and waits for its "shown" line.
     Child launch(const QString &program, const QStringList &arguments, const char *mode);
-    // Waits for a child; peak resident memory in MiB from wait4(), -1 if it did not exit well.
-    static double reap(Child &child, int timeoutMs);
     static void terminate(Child &child);
     bool saveSession(const QString &server);
+    // Starts the server (rotation off) and saves a session for "demo"; the URL, empty on failure.
+    QString setUp(class SimpleJwtServer *server);
 
     QList<BenchRow> startUp(const QString &server, int runs);
     QList<BenchRow> idle(const QString &server, int seconds);

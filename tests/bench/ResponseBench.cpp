@@ -97,7 +97,9 @@ QList<BenchRow> ResponseBench::run(int runs)
     bodyView->viewport()->installEventFilter(&watcher);
     {
         Waiter shown;
-        watcher.onPaint = [&shown] { shown.done(); };
+        watcher.onPaint = [&shown] {
+            shown.done();
+        };
         shown.wait(10000);
     }
 
@@ -135,15 +137,14 @@ QList<BenchRow> ResponseBench::run(int runs)
         qint64 sentAt = clock.nsecsElapsed();
         qint64 lastByteAt = -1;
         qint64 shownAt = -1;
-        QObject::connect(m_network, &ProbeInterceptor::replyCreated, &context,
-                         [&](QNetworkReply *reply) {
-                             QObject::connect(reply, &QNetworkReply::downloadProgress, &context,
-                                              [&](qint64 received, qint64 total) {
-                                                  if (total > 0 && received == total
-                                                      && lastByteAt < 0)
-                                                      lastByteAt = clock.nsecsElapsed();
-                                              });
-                         });
+        QObject::connect(
+                m_network, &ProbeInterceptor::replyCreated, &context, [&](QNetworkReply *reply) {
+                    QObject::connect(reply, &QNetworkReply::downloadProgress, &context,
+                                     [&](qint64 received, qint64 total) {
+                                         if (total > 0 && received == total && lastByteAt < 0)
+                                             lastByteAt = clock.nsecsElapsed();
+                                     });
+                });
         Waiter shown;
         watcher.onPaint = [&] {
             if (lastByteAt >= 0 && shownAt < 0 && !bodyView->document()->isEmpty()) {
@@ -197,7 +198,7 @@ QList<BenchRow> ResponseBench::run(int runs)
     time.ratio = shownMs.median() / parseMs.median();
     time.target = QStringLiteral("≤ 2");
     time.met = !failed && time.ratio <= 2;
-    time.note = QStringLiteral("5: download (send to last byte) %1; the body view then held %2 "
+    time.note = QStringLiteral("download (send to last byte) %1; the body view then held %2 "
                                "characters")
                         .arg(downloadMs.describe(QStringLiteral("ms"), 0))
                         .arg(shownCharacters);

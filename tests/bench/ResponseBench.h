@@ -3,12 +3,9 @@
 #include "BenchSupport.h"
 
 #include "Interceptor.h"
+#include "TokenSession.h" // Interceptor's QPointer<TokenSession> needs the whole class here
 
 class BenchServer;
-
-namespace Kini {
-class TokenSession;
-} // namespace Kini
 
 // The app's Interceptor, telling the benchmark about every reply it hands out, so that the
 // moment the last byte of an answer arrives can be taken from the reply the window reads.

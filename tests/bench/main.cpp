@@ -62,6 +62,9 @@ int main(int argc, char *argv[])
         reexecWithKeyring(argc, argv);
     // Every widget of rows 4-6 renders offscreen: no display needed, and the same for both sides.
     qputenv("QT_QPA_PLATFORM", "offscreen");
+    // Debug logging is opt-in (README, "Logging categories"); the children inherit this too.
+    if (!qEnvironmentVariableIsSet("QT_LOGGING_RULES"))
+        qputenv("QT_LOGGING_RULES", "kini.*.debug=false");
     QApplication app(argc, argv);
 
     QCommandLineParser parser;
@@ -70,15 +73,23 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     const QCommandLineOption rowsOption(QStringLiteral("rows"),
                                         QStringLiteral("Rows to run (default 1,2,3,4,5,6)."),
-                                        QStringLiteral("LIST"),
-                                        QStringLiteral("1,2,3,4,5,6"));
+                                        QStringLiteral("LIST"), QStringLiteral("1,2,3,4,5,6"));
     const QCommandLineOption runsOption(QStringLiteral("runs"),
                                         QStringLiteral("Repetitions per figure (default 5)."),
                                         QStringLiteral("N"), QStringLiteral("5"));
     const QCommandLineOption idleOption(QStringLiteral("idle-seconds"),
                                         QStringLiteral("Length of the idle row (default 60)."),
                                         QStringLiteral("S"), QStringLiteral("60"));
-    parser.addOptions({rowsOption, runsOption, idleOption});
+    const QCommandLineOption profileOption(
+            QStringLiteral("profile-side"),
+            QStringLiteral("Only run row 1's \"kini\" or \"plain\" side, for a profiler."),
+            QStringLiteral("SIDE"));
+    const QCommandLineOption startupOption(
+            QStringLiteral("with-session"),
+            QStringLiteral("Set up row 4's server and saved session, then run CMD with /bin/sh "
+                           "($KINI_BENCH_SERVER is the URL), for a profiler."),
+            QStringLiteral("CMD"));
+    parser.addOptions({rowsOption, runsOption, idleOption, profileOption, startupOption});
     parser.process(app);
     const QStringList rowsWanted = parser.value(rowsOption).split(QLatin1Char(','));
     const int runs = qMax(1, parser.value(runsOption).toInt());
@@ -86,6 +97,11 @@ int main(int argc, char *argv[])
     auto wanted = [&rowsWanted](const char *row) {
         return rowsWanted.contains(QLatin1String(row));
     };
+
+    if (parser.isSet(startupOption)) {
+        ProcessBench bench;
+        return bench.runWithSession(parser.value(startupOption));
+    }
 
     QElapsedTimer total;
     total.start();
@@ -96,8 +112,8 @@ int main(int argc, char *argv[])
         const qint64 now = QDateTime::currentSecsSinceEpoch();
         QList<QByteArray> access;
         for (int i = 0; i < 400; ++i)
-            access.append(TestTokens::simpleJwt("access", now, now + 3600,
-                                                "a" + QByteArray::number(i)));
+            access.append(
+                    TestTokens::simpleJwt("access", now, now + 3600, "a" + QByteArray::number(i)));
         BenchServer server;
         if (!server.start(access, TestTokens::simpleJwt("refresh", now, now + 86400, "r"))) {
             progress(QStringLiteral("the loopback server did not start"));
@@ -115,6 +131,11 @@ int main(int argc, char *argv[])
             return 1;
         }
 
+        if (parser.isSet(profileOption)) {
+            NetworkBench bench(&server, &interceptor, &session);
+            bench.profileSide(parser.value(profileOption), 2000);
+            return 0;
+        }
         if (wanted("1") || wanted("2") || wanted("3")) {
             NetworkBench bench(&server, &interceptor, &session);
             const QList<BenchRow> networkRows = bench.run(runs);
@@ -136,9 +157,11 @@ int main(int argc, char *argv[])
 
     const QString heading
             = QStringLiteral("Kini Explorer benchmark, %1, Qt %2, %3 cores, QT_QPA_PLATFORM="
-                             "offscreen, Release build; %4 s in all")
+                             "offscreen, QT_LOGGING_RULES=\"%4\", %5 build; %6 s in all")
                       .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate), qVersion())
                       .arg(QThread::idealThreadCount())
+                      .arg(qEnvironmentVariable("QT_LOGGING_RULES"),
+                           QStringLiteral(KINI_BUILD_TYPE))
                       .arg(total.elapsed() / 1000.0, 0, 'f', 0);
     printTable(rows, heading);
     return 0;

@@ -60,6 +60,11 @@ QByteArray readFile(const QString &path)
 
 } // namespace
 
+bool TestCertificate::generate()
+{
+    return generate(Options());
+}
+
 bool TestCertificate::generate(const Options &options)
 {
     *this = TestCertificate();
@@ -104,13 +109,13 @@ bool TestCertificate::generate(const Options &options)
     };
 
     const QString config = QStringLiteral("openssl.cnf");
-    const bool made = openssl({QStringLiteral("req"), QStringLiteral("-new"),
-                               QStringLiteral("-config"), config, QStringLiteral("-newkey"),
-                               QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
-                               QStringLiteral("ec_paramgen_curve:prime256v1"),
-                               QStringLiteral("-nodes"), QStringLiteral("-keyout"),
-                               QStringLiteral("key.pem"), QStringLiteral("-out"),
-                               QStringLiteral("request.csr")})
+    const bool made
+            = openssl({QStringLiteral("req"), QStringLiteral("-new"), QStringLiteral("-config"),
+                       config, QStringLiteral("-newkey"), QStringLiteral("ec"),
+                       QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"),
+                       QStringLiteral("-nodes"), QStringLiteral("-keyout"),
+                       QStringLiteral("key.pem"), QStringLiteral("-out"),
+                       QStringLiteral("request.csr")})
             && openssl({QStringLiteral("ca"), QStringLiteral("-batch"), QStringLiteral("-selfsign"),
                         QStringLiteral("-config"), config, QStringLiteral("-keyfile"),
                         QStringLiteral("key.pem"), QStringLiteral("-in"),

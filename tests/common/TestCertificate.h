@@ -16,15 +16,16 @@ public:
     {
         QString commonName = QStringLiteral("127.0.0.1");
         QString organization = QStringLiteral("Kini Explorer tests");
-        QStringList subjectAltNames = {QStringLiteral("IP:127.0.0.1"),
-                                       QStringLiteral("DNS:localhost")};
+        QStringList subjectAltNames
+                = {QStringLiteral("IP:127.0.0.1"), QStringLiteral("DNS:localhost")};
         // Any period, past ones included (an expired certificate).
         QDateTime notBefore = QDateTime::currentDateTimeUtc().addDays(-1);
         QDateTime notAfter = QDateTime::currentDateTimeUtc().addDays(30);
     };
 
     // Blocks on openssl (a few hundred ms at most). On failure errorString() says why.
-    bool generate(const Options &options = Options());
+    bool generate(const Options &options);
+    bool generate(); // with the default Options
 
     QSslCertificate certificate() const { return m_certificate; }
     QSslKey privateKey() const { return m_key; }

@@ -53,8 +53,8 @@ bool TlsTerminator::listen(quint16 backendPort, quint16 port)
 QUrl TlsTerminator::url(const QString &path) const
 {
     const QString slash = path.startsWith(u'/') ? QString() : QStringLiteral("/");
-    return QUrl(QStringLiteral("https://127.0.0.1:%1%2%3")
-                        .arg(QString::number(port()), slash, path));
+    return QUrl(
+            QStringLiteral("https://127.0.0.1:%1%2%3").arg(QString::number(port()), slash, path));
 }
 
 void TlsTerminator::closeAllConnections()

@@ -10,7 +10,6 @@
 #include "ResponseView.h"
 #include "SecretStore.h"
 
-
 #include "TokenSession.h"
 
 #include <QLineEdit>
@@ -35,6 +34,9 @@ private Q_SLOTS:
     void expiredSessionAsksOverTheExplorerAndWorkGoesOn();
     void cancelOnFirstDialogQuits();
     void networkErrorOnResumeKeepsTheSavedSession();
+    void retryRestoresTheSavedSession();
+    void noSavedSessionIsNoNews();
+    void expiredSavedSessionIsSaid();
 
 private:
     void signInThroughDialog(const QString &password = QStringLiteral("demo-password"));
@@ -159,6 +161,87 @@ void AppControllerTest::networkErrorOnResumeKeepsTheSavedSession()
              qPrintable(m_app->loginDialog()->reasonText()));
     QCOMPARE(m_store->contents(), saved);
     QVERIFY(!m_app->explorer()->isVisible());
+}
+
+void AppControllerTest::retryRestoresTheSavedSession()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    QTRY_COMPARE(m_store->contents().size(), 1);
+
+    // Restart while the refresh endpoint drops every connection.
+    m_api->refreshOverride = [](const FakeHttpServer::Request &) {
+        FakeHttpServer::Response response;
+        response.action = FakeHttpServer::Response::DropConnection;
+        return response;
+    };
+    const QString server = m_api->config().baseUrl.toString();
+    m_app.reset();
+    m_session.reset();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    m_app->start(server, QStringLiteral("demo"));
+
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && !m_app->loginDialog()->isBusy()
+                                     && !m_app->loginDialog()->reasonText().isEmpty(),
+                             15000);
+    LoginDialog *dialog = m_app->loginDialog();
+    QVERIFY2(dialog->reasonText().contains(QStringLiteral("retry")),
+             qPrintable(dialog->reasonText()));
+    QVERIFY(dialog->isRetryOffered());
+    const int refreshes = m_api->refreshCalls();
+
+    // The server is back; Retry restores the session without a restart or a password.
+    m_api->refreshOverride = nullptr;
+    auto *retry = dialog->findChild<QPushButton *>(QStringLiteral("retryButton"));
+    QVERIFY(retry && retry->isVisible());
+    QTest::mouseClick(retry, Qt::LeftButton);
+    // The old error is gone as soon as the new attempt starts.
+    QCOMPARE(dialog->reasonText(), QString());
+    QVERIFY(dialog->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->explorer()->isVisible(), 15000);
+    QTRY_VERIFY(!m_app->loginDialog());
+    QCOMPARE(m_api->refreshCalls(), refreshes + 1);
+    QCOMPARE(m_session->state(), TokenSession::State::Active);
+    QCOMPARE(m_session->username(), QStringLiteral("demo"));
+}
+
+void AppControllerTest::noSavedSessionIsNoNews()
+{
+    // A first start for a user named on the command line: nothing saved, nothing to report.
+    m_app->setResumeGraceMs(0);
+    m_app->start(m_api->config().baseUrl.toString(), QStringLiteral("newcomer"));
+    QTRY_VERIFY(m_app->loginDialog() && !m_app->loginDialog()->isBusy());
+    QCOMPARE(m_session->state(), TokenSession::State::SignedOut);
+    LoginDialog *dialog = m_app->loginDialog();
+    QCOMPARE(dialog->reasonText(), QString());
+    QCOMPARE(dialog->messageText(), QString());
+    QCOMPARE(dialog->username(), QStringLiteral("newcomer"));
+    QVERIFY(!dialog->isRetryOffered());
+}
+
+void AppControllerTest::expiredSavedSessionIsSaid()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    QTRY_COMPARE(m_store->contents().size(), 1);
+
+    // The server no longer knows the saved refresh token: that is worth a word.
+    m_api->validRefresh.clear();
+    const QString server = m_api->config().baseUrl.toString();
+    m_app.reset();
+    m_session.reset();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    m_app->start(server, QStringLiteral("demo"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && !m_app->loginDialog()->isBusy()
+                                     && !m_app->loginDialog()->reasonText().isEmpty(),
+                             15000);
+    QVERIFY(!m_app->loginDialog()->isRetryOffered());
 }
 
 QTEST_MAIN(AppControllerTest)

@@ -11,11 +11,13 @@
 
 #include "TokenSession.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
@@ -42,8 +44,21 @@ private Q_SLOTS:
     void resolvedUrlHintWarnsAboutOtherOrigins();
     void storageWarningBanner();
     void clockOffsetBanner();
+    void longUrlDoesNotWidenTheWindow();
+    void historyLabelsKeepPercentSigns_data();
+    void historyLabelsKeepPercentSigns();
+    void accountBannerGoesWhenTheAccountWorksAgain();
+    void newSignInResetsTheBanners();
+    void storageWarningOfTheNewSignInStays();
+    void smallWindowKeepsControlsApart();
+    void invalidHeaderIsNotSent_data();
+    void invalidHeaderIsNotSent();
+    void canceledRequestIsCanceledInHistory();
+    void tableClickSelectsAndDeleteRemovesTheRow();
 
 private:
+    // Signs in again on the same session, as the sign-in dialog would.
+    void signInAgain(bool keepSignedIn = false);
     // Types the request into the window and presses Send; waits for the answer.
     void send(const QString &method, const QString &url, const QString &body = QString());
 
@@ -81,6 +96,14 @@ void ExplorerWindowTest::cleanup()
     m_network.reset();
     m_store.reset();
     m_api.reset();
+}
+
+void ExplorerWindowTest::signInAgain(bool keepSignedIn)
+{
+    QSignalSpy signedIn(m_session.get(), &TokenSession::signInFinished);
+    m_session->signIn(QStringLiteral("demo"), QStringLiteral("demo-password"), keepSignedIn);
+    QVERIFY(signedIn.wait(5000));
+    QCOMPARE(signedIn.first().first().value<ApiError>().kind, ApiError::None);
 }
 
 void ExplorerWindowTest::send(const QString &method, const QString &url, const QString &body)
@@ -274,6 +297,204 @@ void ExplorerWindowTest::clockOffsetBanner()
     // A few seconds are noise, not worth a warning.
     Q_EMIT m_session->clockOffsetChanged(0);
     QCOMPARE(m_window->bannerTexts(), QStringList());
+}
+
+void ExplorerWindowTest::longUrlDoesNotWidenTheWindow()
+{
+    m_api->server().route("GET", "/api/hang/", [](const FakeHttpServer::Request &) {
+        FakeHttpServer::Response response;
+        response.action = FakeHttpServer::Response::NeverAnswer;
+        return response;
+    });
+    const int width = m_window->width();
+    RequestEditor *editor = m_window->requestEditor();
+    editor->urlEdit()->setText(QStringLiteral("hang/?q=") + QString(1000, QLatin1Char('a')));
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    QTRY_VERIFY(m_window->isRequestRunning());
+    QTRY_VERIFY(m_api->requestsTo("/api/hang/").size() == 1);
+
+    // Layouts settle through posted events; once they have, the window is as wide as before.
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QCoreApplication::processEvents();
+    QVERIFY2(m_window->minimumSizeHint().width() <= width,
+             qPrintable(QString::number(m_window->minimumSizeHint().width())));
+    QVERIFY2(m_window->minimumWidth() <= width,
+             qPrintable(QString::number(m_window->minimumWidth())));
+    QCOMPARE(m_window->width(), width);
+
+    m_window->cancel();
+    QTRY_VERIFY(!m_window->isRequestRunning());
+    QCOMPARE(m_window->width(), width);
+}
+
+void ExplorerWindowTest::historyLabelsKeepPercentSigns_data()
+{
+    QTest::addColumn<QString>("url");
+
+    QTest::newRow("percent-encoded comma") << QStringLiteral("items/?search=a%2Cb");
+    QTest::newRow("arg placeholders %1 %2") << QStringLiteral("items/?a=%1&b=%2");
+    QTest::newRow("encoded colon and ampersand") << QStringLiteral("items/?t=12%3A30&x=%2&y=%1");
+    QTest::newRow("placeholder in the path") << QStringLiteral("items/%3/");
+}
+
+void ExplorerWindowTest::historyLabelsKeepPercentSigns()
+{
+    QFETCH(QString, url);
+
+    send(QStringLiteral("GET"), url);
+    QCOMPARE(m_window->historyList()->count(), 1);
+    const QStringList lines = m_window->historyList()->item(0)->text().split(u'\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.at(0), QStringLiteral("GET  ") + url);
+    QVERIFY2(QRegularExpression(QStringLiteral("^\\d{3} · \\d+ ms$")).match(lines.at(1)).hasMatch(),
+             qPrintable(lines.at(1)));
+}
+
+void ExplorerWindowTest::accountBannerGoesWhenTheAccountWorksAgain()
+{
+    Q_EMIT m_session->accountDisabled(QStringLiteral("User is inactive"));
+    QCOMPARE(m_window->bannerTexts(),
+             QStringList {QStringLiteral("This account is disabled: User is inactive")});
+    Q_EMIT m_session->accountEnabled();
+    QCOMPARE(m_window->bannerTexts(), QStringList());
+}
+
+void ExplorerWindowTest::newSignInResetsTheBanners()
+{
+    Q_EMIT m_session->accountDisabled(QStringLiteral("User is inactive"));
+    Q_EMIT m_session->storageWarning(QStringLiteral("no secret service is running"));
+    Q_EMIT m_session->sessionExpired(QString());
+    QCOMPARE(m_window->bannerTexts().size(), 3);
+
+    // The keychain works this time: the new session was saved, nothing is left to warn about.
+    signInAgain(true);
+    QTRY_COMPARE(m_store->contents().size(), 1);
+    QCOMPARE(m_window->bannerTexts(), QStringList());
+}
+
+void ExplorerWindowTest::storageWarningOfTheNewSignInStays()
+{
+    Q_EMIT m_session->storageWarning(QStringLiteral("an old failure"));
+    m_store->setFailure(StoreResult::Unavailable, QStringLiteral("no secret service is running."));
+    signInAgain(true);
+    QTRY_VERIFY(m_window->bannerTexts().size() == 1
+                && m_window->bannerTexts().constFirst().contains(
+                        QStringLiteral("no secret service is running")));
+}
+
+void ExplorerWindowTest::smallWindowKeepsControlsApart()
+{
+    m_window->resize(400, 300);
+    QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+    QCoreApplication::processEvents();
+    QVERIFY2(m_window->width() >= 900 && m_window->height() >= 560,
+             qPrintable(QStringLiteral("%1x%2").arg(m_window->width()).arg(m_window->height())));
+
+    RequestEditor *editor = m_window->requestEditor();
+    QLineEdit *url = editor->urlEdit();
+    QVERIFY2(url->width() >= 240, qPrintable(QString::number(url->width())));
+    auto inWindow = [this](const QWidget *widget) {
+        return QRect(widget->mapTo(m_window.get(), QPoint(0, 0)), widget->size());
+    };
+    const QList<QWidget *> bar
+            = {editor->methodBox(), url, editor->sendButton(), editor->cancelButton()};
+    for (int i = 0; i < bar.size(); ++i) {
+        QVERIFY(m_window->rect().contains(inWindow(bar.at(i))));
+        for (int j = i + 1; j < bar.size(); ++j)
+            QVERIFY(!inWindow(bar.at(i)).intersects(inWindow(bar.at(j))));
+    }
+}
+
+void ExplorerWindowTest::invalidHeaderIsNotSent_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("why");
+
+    QTest::newRow("line break in the value")
+            << QStringLiteral("X-Note") << QStringLiteral("a\r\nInjected: 1")
+            << QStringLiteral("line break");
+    QTest::newRow("bare LF in the value")
+            << QStringLiteral("X-Note") << QStringLiteral("a\nb") << QStringLiteral("line break");
+    QTest::newRow("control character in the value")
+            << QStringLiteral("X-Note") << QStringLiteral("a\x01") << QStringLiteral("control");
+    QTest::newRow("space in the name")
+            << QStringLiteral("X Note") << QStringLiteral("1") << QStringLiteral("name");
+    QTest::newRow("colon in the name")
+            << QStringLiteral("X-Note:") << QStringLiteral("1") << QStringLiteral("name");
+    QTest::newRow("parenthesis in the name")
+            << QStringLiteral("X(Note)") << QStringLiteral("1") << QStringLiteral("name");
+    QTest::newRow("non-ASCII name")
+            << QStringLiteral("X-Noté") << QStringLiteral("1") << QStringLiteral("name");
+}
+
+void ExplorerWindowTest::invalidHeaderIsNotSent()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, value);
+    QFETCH(QString, why);
+
+    RequestEditor *editor = m_window->requestEditor();
+    editor->headersTable()->setEntries(
+            {{true, QStringLiteral("X-Fine"), QStringLiteral("ok")}, {true, name, value}});
+    send(QStringLiteral("GET"), QStringLiteral("me/"));
+
+    ResponseView *response = m_window->responseView();
+    QCOMPARE(response->statusText(), QStringLiteral("Not sent"));
+    const QString notice = response->noticeText();
+    QVERIFY2(notice.contains(QStringLiteral("\"%1\"").arg(name.trimmed())), qPrintable(notice));
+    QVERIFY2(notice.contains(why, Qt::CaseInsensitive), qPrintable(notice));
+    QVERIFY(m_api->requestsTo("/api/me/").isEmpty());
+    QCOMPARE(m_window->historyList()->count(), 0);
+    // The wrong row is shown, selected.
+    QTableWidget *table = editor->headersTable()->table();
+    QVERIFY(table->isVisible());
+    QCOMPARE(table->currentRow(), 1);
+}
+
+void ExplorerWindowTest::canceledRequestIsCanceledInHistory()
+{
+    m_api->server().route("GET", "/api/hang/", [](const FakeHttpServer::Request &) {
+        FakeHttpServer::Response response;
+        response.action = FakeHttpServer::Response::NeverAnswer;
+        return response;
+    });
+    RequestEditor *editor = m_window->requestEditor();
+    QTest::keyClicks(editor->urlEdit(), QStringLiteral("hang/"));
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    QTRY_VERIFY(m_api->requestsTo("/api/hang/").size() == 1);
+    QTest::mouseClick(editor->cancelButton(), Qt::LeftButton);
+    QTRY_VERIFY(!m_window->isRequestRunning());
+
+    QCOMPARE(m_window->responseView()->statusText(), QStringLiteral("Canceled"));
+    QCOMPARE(m_window->historyList()->count(), 1);
+    const QString label = m_window->historyList()->item(0)->text();
+    QVERIFY2(label.section(u'\n', 1).startsWith(QStringLiteral("canceled · ")), qPrintable(label));
+}
+
+void ExplorerWindowTest::tableClickSelectsAndDeleteRemovesTheRow()
+{
+    RequestEditor *editor = m_window->requestEditor();
+    QTest::keyClicks(editor->urlEdit(), QStringLiteral("items/?page=2&q=x"));
+    QTableWidget *table = editor->paramsTable()->table();
+    QCOMPARE(table->rowCount(), 3); // two parameters and the row for a new one
+
+    // One click selects the cell and leaves it closed for editing.
+    const QRect cell = table->visualItemRect(table->item(0, 1));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::NoModifier, cell.center());
+    QCOMPARE(table->currentRow(), 0);
+    QCOMPARE(QApplication::focusWidget(), table);
+
+    QTest::keyClick(table, Qt::Key_Delete);
+    QCOMPARE(editor->paramsTable()->entries().size(), 1);
+    QCOMPARE(editor->urlEdit()->text(), QStringLiteral("items/?q=x"));
+
+    // A double click edits: a click, then the double click, as a user's hand does it.
+    const QRect value = table->visualItemRect(table->item(0, 2));
+    QTest::mouseClick(table->viewport(), Qt::LeftButton, Qt::NoModifier, value.center());
+    QVERIFY(!table->findChild<QLineEdit *>());
+    QTest::mouseDClick(table->viewport(), Qt::LeftButton, Qt::NoModifier, value.center());
+    QTRY_VERIFY(table->findChild<QLineEdit *>() && table->findChild<QLineEdit *>()->isVisible());
 }
 
 QTEST_MAIN(ExplorerWindowTest)
