@@ -37,6 +37,9 @@ cmake --build "$build_dir" -j "${KINI_JOBS:-2}"
 status=0
 (cd "$build_dir" && ctest --output-on-failure "$@") || status=$?
 
+# No token or test password may be left in the app's folders or in the test logs.
+bash scripts/scan-secrets.sh "$build_dir" || status=$?
+
 # KINI_CI_FUZZ_SECONDS=N also builds the fuzz targets with clang (build-fuzz/) and runs each for
 # N seconds (scripts/fuzz.sh); off unless set.
 if [ -n "${KINI_CI_FUZZ_SECONDS:-}" ]; then
