@@ -1,20 +1,16 @@
 #include "AppController.h"
 #include "CertificateTrust.h"
 #include "ExplorerWindow.h"
+#include "FirstPaintReporter.h"
 #include "Interceptor.h"
 #include "KeychainSecretStore.h"
-
-#include <QNetworkReply>
-
 #include "TokenSession.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QSettings>
-#include <QTimer>
 
-#include <cstdio>
 #include <cstring>
 
 namespace {
@@ -57,35 +53,6 @@ bool wantsTextOnly(int argc, char *argv[])
     }
     return false;
 }
-
-// For tests/bench (kini-bench), which times start-up to the first painted explorer window: with
-// KINI_BENCH_WHEN_SHOWN set, "KINI-SHOWN" is printed after that first paint; "exit" also quits.
-class ShownReporter final : public QObject
-{
-public:
-    explicit ShownReporter(bool quit)
-        : m_quit(quit)
-    {
-    }
-
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (event->type() == QEvent::Paint) {
-            watched->removeEventFilter(this);
-            // Queued: runs once the whole window, children included, has been painted.
-            QTimer::singleShot(0, this, [this] {
-                std::puts("KINI-SHOWN");
-                std::fflush(stdout);
-                if (m_quit)
-                    QCoreApplication::quit();
-            });
-        }
-        return false;
-    }
-
-private:
-    bool m_quit;
-};
 
 } // namespace
 
@@ -131,7 +98,7 @@ int main(int argc, char *argv[])
     controller.setCertificateTrust(&trust);
     QObject::connect(&controller, &Kini::AppController::quitRequested, &app, &QApplication::quit);
     const QByteArray whenShown = qgetenv("KINI_BENCH_WHEN_SHOWN");
-    ShownReporter shownReporter(whenShown == "exit");
+    Kini::FirstPaintReporter shownReporter(whenShown == "exit");
     if (!whenShown.isEmpty())
         controller.explorer()->installEventFilter(&shownReporter);
     controller.start(parser.value(options.server), parser.value(options.user));

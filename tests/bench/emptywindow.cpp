@@ -3,44 +3,11 @@
 // prints "KINI-SHOWN" once the window has been painted for the first time, and with the value
 // "exit" then quits. With --label the window shows one line of text: what drawing any text
 // (fontconfig, a font file) adds to an empty window.
+#include "FirstPaintReporter.h"
+
 #include <QApplication>
 #include <QLabel>
 #include <QMainWindow>
-#include <QTimer>
-
-#include <cstdio>
-
-namespace {
-
-class ShownReporter final : public QObject
-{
-public:
-    explicit ShownReporter(bool quit)
-        : m_quit(quit)
-    {
-    }
-
-    bool eventFilter(QObject *watched, QEvent *event) override
-    {
-        if (event->type() == QEvent::Paint) {
-            watched->removeEventFilter(this);
-            // Queued: runs once the whole window has been painted.
-            QTimer::singleShot(0, this, [this] {
-                std::puts("KINI-SHOWN");
-                std::fflush(stdout);
-                if (m_quit)
-                    QCoreApplication::quit();
-            });
-        }
-        return false;
-    }
-
-private:
-    bool m_quit;
-};
-
-} // namespace
-
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
@@ -50,7 +17,7 @@ int main(int argc, char *argv[])
     if (QCoreApplication::arguments().contains(QStringLiteral("--label")))
         window.setCentralWidget(new QLabel(QStringLiteral("Kini Explorer"), &window));
     const QByteArray when = qgetenv("KINI_BENCH_WHEN_SHOWN");
-    ShownReporter reporter(when == "exit");
+    Kini::FirstPaintReporter reporter(when == "exit");
     if (!when.isEmpty())
         window.installEventFilter(&reporter);
     window.show();
