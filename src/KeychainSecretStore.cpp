@@ -13,6 +13,7 @@ namespace {
 // A keychain that shows an invisible unlock prompt (no desktop session) would otherwise stall
 // every later operation in the queue.
 constexpr int kJobTimeoutMs = 30000;
+const QString kProbeKey = QStringLiteral("Kini Explorer keychain check");
 
 StoreResult resultOf(const QKeychain::Job *job)
 {
@@ -65,7 +66,33 @@ KeychainSecretStore::KeychainSecretStore(const QString &service, QObject *parent
 
 void KeychainSecretStore::read(const QString &key, QObject *context, Callback done)
 {
-    enqueue({Op::Read, key, QByteArray(), context, std::move(done), context != nullptr});
+    const QPointer<QObject> guard(context);
+    const bool hasContext = context != nullptr;
+    auto deliver = [guard, hasContext, done](const StoreResult &result) {
+        if (done && (!hasContext || guard))
+            done(result);
+    };
+    enqueue({Op::Read, key, QByteArray(), this,
+             [this, deliver](const StoreResult &result) {
+                 if (result.status != StoreResult::NotFound) {
+                     deliver(result);
+                     return;
+                 }
+                 // libsecret answers "not found" when the collection is locked and no unlock
+                 // prompt can be shown, which would pass a locked keychain off as an empty
+                 // one. A write cannot be mistaken that way, so a probe tells the two apart.
+                 enqueue({Op::Write, kProbeKey, QByteArrayLiteral("probe"), this,
+                          [this, deliver, result](const StoreResult &probe) {
+                              if (!probe.ok()) {
+                                  deliver(probe);
+                                  return;
+                              }
+                              enqueue({Op::Remove, kProbeKey, QByteArray(), this, nullptr, true});
+                              deliver(result);
+                          },
+                          true});
+             },
+             true});
 }
 
 void KeychainSecretStore::write(const QString &key, const QByteArray &secret, QObject *context,
