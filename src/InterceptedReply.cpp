@@ -189,12 +189,12 @@ void InterceptedReply::waitForRefresh()
                         ? QNetworkReply::AuthenticationRequiredError
                         : error.kind == ApiError::Timeout ? QNetworkReply::TimeoutError
                                                           : QNetworkReply::UnknownNetworkError;
-                fail(ApiError::make(error.kind,
-                                    tr("The request was not sent: the token "
-                                       "refresh failed. %1")
-                                            .arg(error.message),
-                                    error.httpStatus),
-                     code);
+                // Sent once already when the refresh was for a rejected token: say what happened.
+                const QString what = m_replayed
+                        ? tr("The server rejected the access token, and the token refresh "
+                             "failed, so the request was not sent again. %1")
+                        : tr("The request was not sent: the token refresh failed. %1");
+                fail(ApiError::make(error.kind, what.arg(error.message), error.httpStatus), code);
             });
 }
 
@@ -212,6 +212,7 @@ void InterceptedReply::sendHop()
 void InterceptedReply::launchHop(bool holdsSlot)
 {
     m_holdsSlot = holdsSlot;
+    m_replaySent = m_replaySent || m_replayed;
     QNetworkRequest request = m_request;
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);

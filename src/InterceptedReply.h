@@ -43,7 +43,8 @@ public:
     QUrl blockedRedirect() const { return m_blockedRedirect; }
     // How many real hops went out (1 normally; 2 after a refresh and replay).
     int hopCount() const { return m_hops; }
-    bool wasReplayed() const { return m_replayed; }
+    // The request went out again after a refresh (not merely: a replay was wanted).
+    bool wasReplayed() const { return m_replaySent; }
     // Why the request failed, in the core's terms (kind None on success or a plain HTTP status).
     ApiError apiError() const { return m_apiError; }
 
@@ -103,7 +104,8 @@ private:
     ApiError m_apiError;
     int m_hops = 0;
     int m_redirects = 0;
-    bool m_replayed = false;
+    bool m_replayed = false; // a 401 token_not_valid asked for a replay
+    bool m_replaySent = false;
     bool m_authorized = false;
     bool m_startedAtApi = false;
     bool m_holdsSlot = false;

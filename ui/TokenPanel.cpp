@@ -49,10 +49,20 @@ TokenPanel::TokenPanel(TokenSession *session, QWidget *parent)
     });
     connect(session, &TokenSession::refreshFinished, this, [this](const ApiError &error) {
         m_access->setRefreshing(false);
+        // A refusal ends the session, and the footer says so; only a failure that kept the
+        // tokens is worth keeping on show.
         m_lastRefreshError = error.isError() && error.kind != ApiError::Canceled
-                ? UiText::errorText(error)
+                        && error.kind != ApiError::SessionExpired
+                ? UiText::sentence(UiText::errorText(error))
                 : QString();
         tick();
+    });
+    // A new sign-in starts afresh: an old refresh failure no longer applies.
+    connect(session, &TokenSession::signInFinished, this, [this](const ApiError &error) {
+        if (!error.isError()) {
+            m_lastRefreshError.clear();
+            tick();
+        }
     });
     connect(m_timer, &QTimer::timeout, this, &TokenPanel::tick);
 
@@ -93,13 +103,15 @@ void TokenPanel::tick()
     m_refresh->updateTime(now);
 
     QString footer;
-    if (!m_lastRefreshError.isEmpty()) {
+    if (m_session->state() == TokenSession::State::Expired) {
+        footer = tr("The session expired: sign in again to get new tokens.");
+    } else if (!m_lastRefreshError.isEmpty() && m_session->hasTokens()) {
         footer = tr("Last refresh failed: %1 The tokens were kept; it will be tried again.")
                          .arg(m_lastRefreshError);
     } else if (m_session->isRefreshing()) {
         footer = tr("Refreshing the access token…");
-    } else if (m_session->state() == TokenSession::State::Expired) {
-        footer = tr("The session expired: sign in again to get new tokens.");
+    } else if (m_session->isAccountDisabled()) {
+        footer = tr("Automatic refresh paused: the server says this account is disabled.");
     } else if (m_session->nextRefreshMs() > now) {
         footer = tr("Next automatic refresh %1.")
                          .arg(UiText::relativeTime(m_session->nextRefreshMs() - now));

@@ -525,6 +525,10 @@ void tst_Interceptor::transientRefreshFailureKeepsTokens()
     QVERIFY(reply->error() != QNetworkReply::NoError);
     const ApiError error = intercepted(reply.get())->apiError();
     QVERIFY2(error.message.contains(message), qPrintable(error.message));
+    // It went out once, was rejected, and was not sent again: said as such.
+    QVERIFY(!intercepted(reply.get())->wasReplayed());
+    QVERIFY2(error.message.contains(QLatin1String("rejected the access token")),
+             qPrintable(error.message));
     QCOMPARE(expired.size(), 0);
     KINI_COMPARE_SECRET(rig.session.refreshToken().raw(), refresh);
     KINI_COMPARE_SECRET(rig.store.contents().value(key), refresh);

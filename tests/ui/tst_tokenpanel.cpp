@@ -65,6 +65,7 @@ private Q_SLOTS:
     void claimsInDocumentOrderWithExactNumbers();
     void decodeErrorInWords();
     void timeZoneChangeMovesOnlyClockTimes();
+    void footerNeverShowsStaleFailures();
 
 private:
     // Signs in; the fake server answers the obtain call with this access token.
@@ -317,6 +318,40 @@ void TokenPanelTest::timeZoneChangeMovesOnlyClockTimes()
     else
         qputenv("TZ", oldTz);
     tzset();
+}
+
+void TokenPanelTest::footerNeverShowsStaleFailures()
+{
+    const QByteArray access
+            = tokenWithPayload("{\"exp\":" + QByteArray::number(kT0Seconds + 300) + "}");
+    signInWith(access);
+    TokenPanel panel(m_session.get());
+    QSignalSpy refreshed(m_session.get(), &TokenSession::refreshFinished);
+
+    // A server error keeps the tokens: that is worth saying, as a sentence.
+    m_api->refreshOverride = [](const FakeHttpServer::Request &) {
+        return FakeHttpServer::Response::json(500, R"({"detail":"database down"})");
+    };
+    QVERIFY(m_session->refresh());
+    QVERIFY(refreshed.wait(5000));
+    QVERIFY2(panel.footerText().startsWith(QLatin1String("Last refresh failed: ")),
+             qPrintable(panel.footerText()));
+    QVERIFY(panel.footerText().contains(QLatin1String("database down. The tokens were kept")));
+
+    // A new sign-in starts afresh.
+    signInWith(access);
+    QVERIFY2(!panel.footerText().contains(QLatin1String("failed")), qPrintable(panel.footerText()));
+
+    // A refused refresh ends the session: no "tokens were kept" beside "No token.".
+    m_api->refreshOverride = [](const FakeHttpServer::Request &) {
+        return FakeHttpServer::Response::json(
+                401, R"({"detail":"Token is blacklisted","code":"token_not_valid"})");
+    };
+    refreshed.clear();
+    QVERIFY(m_session->refresh());
+    QVERIFY(refreshed.wait(5000));
+    QCOMPARE(panel.footerText(),
+             QStringLiteral("The session expired: sign in again to get new tokens."));
 }
 
 QTEST_MAIN(TokenPanelTest)
