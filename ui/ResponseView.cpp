@@ -630,6 +630,12 @@ void ResponseView::showReply(QNetworkReply *reply, const RequestSpec &spec, qint
                             .arg(QString::fromLatin1(header.first),
                                  QString::fromLatin1(header.second));
         }
+        // Qt adds the transport's own headers on the wire; say so rather than pretend this is
+        // all that went out.
+        sent += tr("(and the transport's own: Host, Connection, Content-Length, Accept-Encoding, "
+                   "Accept-Language, User-Agent)\n");
+    } else if (intercepted) {
+        sent = tr("Nothing was sent: the request failed before it left.\n");
     } else {
         // Not a reply of the Interceptor: show the request as composed, never a credential.
         sent = QStringLiteral("%1 %2\n").arg(spec.method, spec.url.toDisplayString());
@@ -643,7 +649,7 @@ void ResponseView::showReply(QNetworkReply *reply, const RequestSpec &spec, qint
                                         : QString::fromLatin1(reply->request().rawHeader(name)));
         }
     }
-    if (!spec.body.isEmpty())
+    if (!spec.body.isEmpty() && !(intercepted && intercepted->sentMethod().isEmpty()))
         sent += QLatin1Char('\n') + spec.body;
     m_sent->setPlainText(sent);
 }
