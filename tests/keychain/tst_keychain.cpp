@@ -3,6 +3,7 @@
 #include "Interceptor.h"
 #include "KeychainSecretStore.h"
 #include "SimpleJwtServer.h"
+#include "StoreRun.h"
 #include "TestTokens.h"
 #include "TokenSession.h"
 
@@ -18,21 +19,6 @@ using namespace Kini;
 namespace {
 
 const QString kService = QStringLiteral("Kini Explorer Test");
-
-StoreResult run(const std::function<void(SecretStore::Callback)> &operation)
-{
-    StoreResult out;
-    bool done = false;
-    operation([&](const StoreResult &result) {
-        out = result;
-        done = true;
-    });
-    if (!QTest::qWaitFor([&done]() { return done; }, 20000)) {
-        out.status = StoreResult::Failed;
-        out.message = QStringLiteral("no answer from the keychain in 20 s");
-    }
-    return out;
-}
 
 // A new object graph, as after an app restart: nothing shared with the previous one but the
 // keychain itself.
@@ -90,14 +76,15 @@ void tst_Keychain::writeReadRemove()
     KeychainSecretStore store(kService);
     const QString key = QStringLiteral("unit write-read-remove");
 
-    QVERIFY(run([&](auto cb) { store.write(key, "s3cret.value", this, cb); }).ok());
-    const StoreResult read = run([&](auto cb) { store.read(key, this, cb); });
+    QVERIFY(runStoreOperation([&](auto cb) { store.write(key, "s3cret.value", this, cb); }).ok());
+    const StoreResult read = runStoreOperation([&](auto cb) { store.read(key, this, cb); });
     QVERIFY2(read.ok(), qPrintable(read.message));
     KINI_COMPARE_SECRET(read.secret, QByteArray("s3cret.value"));
     QVERIFY(lookUpOutsideTheApp(key).contains("s3cret.value")); // really in the keyring
 
-    QVERIFY(run([&](auto cb) { store.remove(key, this, cb); }).ok());
-    QCOMPARE(run([&](auto cb) { store.read(key, this, cb); }).status, StoreResult::NotFound);
+    QVERIFY(runStoreOperation([&](auto cb) { store.remove(key, this, cb); }).ok());
+    QCOMPARE(runStoreOperation([&](auto cb) { store.read(key, this, cb); }).status,
+             StoreResult::NotFound);
 }
 
 void tst_Keychain::writesLandInOrder()
@@ -109,9 +96,9 @@ void tst_Keychain::writesLandInOrder()
         store.write(key, "token-" + QByteArray::number(i), this,
                     [&answered](const StoreResult &) { ++answered; });
     QTRY_COMPARE_WITH_TIMEOUT(answered, 10, 30000);
-    const StoreResult read = run([&](auto cb) { store.read(key, this, cb); });
+    const StoreResult read = runStoreOperation([&](auto cb) { store.read(key, this, cb); });
     KINI_COMPARE_SECRET(read.secret, QByteArray("token-9"));
-    run([&](auto cb) { store.remove(key, this, cb); });
+    runStoreOperation([&](auto cb) { store.remove(key, this, cb); });
 }
 
 void tst_Keychain::restartResumesSessionAndSignOutDeletes()
@@ -167,7 +154,7 @@ void tst_Keychain::deadSavedSessionAsksForPassword()
     const QString user = m_server.options().username;
     {
         KeychainSecretStore store(kService);
-        QVERIFY(run([&](auto cb) {
+        QVERIFY(runStoreOperation([&](auto cb) {
                     store.write(config.sessionKey(user), "not.a.livetoken", this, cb);
                 }).ok());
     }

@@ -4,6 +4,7 @@
 #include "FakeJwtApi.h"
 #include "Interceptor.h"
 #include "KeychainSecretStore.h"
+#include "StoreRun.h"
 #include "TokenSession.h"
 
 #include <QDateTime>
@@ -16,21 +17,6 @@ using namespace Kini;
 namespace {
 
 const QString kService = QStringLiteral("Kini Explorer Test");
-
-StoreResult run(const std::function<void(SecretStore::Callback)> &operation)
-{
-    StoreResult out;
-    bool done = false;
-    operation([&](const StoreResult &result) {
-        out = result;
-        done = true;
-    });
-    if (!QTest::qWaitFor([&done]() { return done; }, 40000)) {
-        out.status = StoreResult::Failed;
-        out.message = QStringLiteral("no answer from the keychain in 40 s");
-    }
-    return out;
-}
 
 } // namespace
 
@@ -51,7 +37,7 @@ void tst_KeychainLocked::initTestCase()
              "run through scripts/with-keyring.sh");
     qunsetenv("DISPLAY"); // no unlock prompt can appear
     KeychainSecretStore store(kService);
-    QVERIFY(run([&](auto cb) {
+    QVERIFY(runStoreOperation([&](auto cb) {
                 store.write(QStringLiteral("saved demo"), "r.r.r", this, cb);
             }).ok());
 
@@ -69,8 +55,8 @@ void tst_KeychainLocked::initTestCase()
 void tst_KeychainLocked::lockedReadIsNotNoSession()
 {
     KeychainSecretStore store(kService);
-    const StoreResult result
-            = run([&](auto cb) { store.read(QStringLiteral("saved demo"), this, cb); });
+    const StoreResult result = runStoreOperation(
+            [&](auto cb) { store.read(QStringLiteral("saved demo"), this, cb); });
     QVERIFY2(result.status != StoreResult::Ok && result.status != StoreResult::NotFound,
              qPrintable(result.message));
     QVERIFY(!result.message.isEmpty());
