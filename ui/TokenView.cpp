@@ -9,6 +9,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
+#include <QTimer>
 #include <QToolButton>
 #include <QTreeWidget>
 #include <QVBoxLayout>
@@ -69,6 +70,7 @@ TokenView::TokenView(const QString &title, QWidget *parent)
     , m_title(new QLabel(title, this))
     , m_type(new QLabel(this))
     , m_copy(new QToolButton(this))
+    , m_clipboardTimer(new QTimer(this))
     , m_countdown(new QLabel(this))
     , m_status(new QLabel(this))
     , m_bar(new QProgressBar(this))
@@ -145,8 +147,10 @@ TokenView::TokenView(const QString &title, QWidget *parent)
     layout->addWidget(m_warnings);
     layout->addWidget(m_claims, 1);
 
-    connect(m_copy, &QToolButton::clicked, this,
-            [this] { QApplication::clipboard()->setText(QString::fromLatin1(m_token.raw())); });
+    connect(m_copy, &QToolButton::clicked, this, &TokenView::copyToken);
+    m_clipboardTimer->setObjectName(QStringLiteral("clipboardTimer"));
+    m_clipboardTimer->setSingleShot(true);
+    connect(m_clipboardTimer, &QTimer::timeout, this, &TokenView::clearCopiedToken);
 
     setToken(Jwt(), 0);
 }
@@ -402,6 +406,27 @@ void TokenView::addTimeRows(QTreeWidgetItem *item, const ClaimTime &time)
     auto *relative = new QTreeWidgetItem(item, {tr("relative"), QString()});
     m_relativeRows.append({relative, time.msecs});
     item->setExpanded(true);
+}
+
+void TokenView::copyToken()
+{
+    m_copiedToken = QString::fromLatin1(m_token.raw());
+    QApplication::clipboard()->setText(m_copiedToken);
+    m_copy->setText(tr("Copied"));
+    m_copy->setToolTip(tr("The token is on the clipboard; it is cleared from there in %1 s.")
+                               .arg(kClipboardSeconds));
+    m_clipboardTimer->start(kClipboardSeconds * 1000);
+}
+
+void TokenView::clearCopiedToken()
+{
+    // Only our own copy is taken back: whatever the user copied since stays.
+    QClipboard *clipboard = QApplication::clipboard();
+    if (!m_copiedToken.isEmpty() && clipboard->text() == m_copiedToken)
+        clipboard->clear();
+    m_copiedToken.clear();
+    m_copy->setText(tr("Copy token"));
+    m_copy->setToolTip(tr("Copy the raw token to the clipboard (it is not shown on screen)"));
 }
 
 } // namespace Kini

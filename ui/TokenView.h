@@ -8,6 +8,7 @@
 
 class QLabel;
 class QProgressBar;
+class QTimer;
 class QToolButton;
 class QTreeWidget;
 class QTreeWidgetItem;
@@ -40,6 +41,10 @@ public:
     Level level() const { return m_level; }
     QString warningsText() const;
     QTreeWidget *claimsTree() const { return m_claims; }
+    // Puts the raw token on the clipboard and takes it back from there after
+    // kClipboardSeconds, unless something else was copied meanwhile.
+    void copyToken();
+    static constexpr int kClipboardSeconds = 30;
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -51,10 +56,13 @@ private:
     void addTimeRows(QTreeWidgetItem *item, const ClaimTime &time);
     void setLevel(Level level);
     void setCountdown(const QString &text, bool numeric);
+    void clearCopiedToken();
 
     QLabel *m_title;
     QLabel *m_type;
     QToolButton *m_copy;
+    QTimer *m_clipboardTimer;
+    QString m_copiedToken;
     QLabel *m_countdown;
     QLabel *m_status;
     QProgressBar *m_bar;

@@ -11,12 +11,15 @@
 
 #include "TokenSession.h"
 
+#include <QClipboard>
 #include <QDateTime>
+#include <QGuiApplication>
 #include <QLabel>
 #include <QLocale>
 #include <QSignalSpy>
 #include <QTest>
 #include <QTimeZone>
+#include <QTimer>
 #include <QTreeWidget>
 
 #include <ctime>
@@ -66,6 +69,7 @@ private Q_SLOTS:
     void decodeErrorInWords();
     void timeZoneChangeMovesOnlyClockTimes();
     void footerNeverShowsStaleFailures();
+    void copiedTokenLeavesTheClipboard();
 
 private:
     // Signs in; the fake server answers the obtain call with this access token.
@@ -352,6 +356,31 @@ void TokenPanelTest::footerNeverShowsStaleFailures()
     QVERIFY(refreshed.wait(5000));
     QCOMPARE(panel.footerText(),
              QStringLiteral("The session expired: sign in again to get new tokens."));
+}
+
+void TokenPanelTest::copiedTokenLeavesTheClipboard()
+{
+    const QByteArray token
+            = tokenWithPayload("{\"exp\":" + QByteArray::number(kT0Seconds + 300) + "}");
+    TokenView view(QStringLiteral("Access token"));
+    view.setToken(Jwt::decode(token), kT0Seconds * 1000);
+    auto *timer = view.findChild<QTimer *>(QStringLiteral("clipboardTimer"));
+    QVERIFY(timer);
+    QClipboard *clipboard = QGuiApplication::clipboard();
+
+    view.copyToken();
+    QVERIFY2(clipboard->text() == QString::fromLatin1(token), "the token is not on the clipboard");
+    QVERIFY(timer->isActive());
+    QCOMPARE(timer->interval(), TokenView::kClipboardSeconds * 1000);
+    timer->start(0); // the 30 s are up
+    QTRY_VERIFY(clipboard->text().isEmpty());
+
+    // Something the user copied afterwards is not theirs to lose.
+    view.copyToken();
+    clipboard->setText(QStringLiteral("something else"));
+    timer->start(0);
+    QTRY_VERIFY(!timer->isActive());
+    QCOMPARE(clipboard->text(), QStringLiteral("something else"));
 }
 
 QTEST_MAIN(TokenPanelTest)
