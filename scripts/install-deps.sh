@@ -16,6 +16,8 @@ packages=(
     xvfb xauth imagemagick fonts-dejavu-core
     # Self-signed certificates for the HTTPS tests (tests/common/TestCertificate)
     openssl
+    # Time zones, for the test that changes the local zone under the countdowns
+    tzdata
     # The demo and reference server (tests/server), run with Debian's python3
     python3 python3-django python3-djangorestframework python3-djangorestframework-simplejwt
     # Fuzzing (scripts/fuzz.sh): clang, and its runtime libraries with libFuzzer and the sanitizers
