@@ -4,12 +4,14 @@
 #include "FirstPaintReporter.h"
 #include "Interceptor.h"
 #include "KeychainSecretStore.h"
+#include "KiniLog.h"
 #include "TokenSession.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QIcon>
 #include <QSettings>
+#include <QTimer>
 
 #include <cstring>
 
@@ -54,10 +56,19 @@ bool wantsTextOnly(int argc, char *argv[])
     return false;
 }
 
+void setWindowIcon()
+{
+    QIcon icon;
+    for (int size : {32, 64, 256})
+        icon.addFile(QStringLiteral(":/kini/kini-explorer-%1.png").arg(size), QSize(size, size));
+    QApplication::setWindowIcon(icon);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    Kini::startupMark("main");
     const Options options;
     if (wantsTextOnly(argc, argv)) {
         QCoreApplication app(argc, argv);
@@ -71,14 +82,10 @@ int main(int argc, char *argv[])
     // The resources live in the static kini_ui library, whose initializer the linker would drop.
     Q_INIT_RESOURCE(resources);
     QApplication app(argc, argv);
+    Kini::startupMark("application made");
     setApplicationNames();
     QApplication::setDesktopFileName(QStringLiteral("kini-explorer"));
 
-    // PNG renderings only: asking which formats exist would load every image plugin at start.
-    QIcon icon;
-    for (int size : {32, 64, 256})
-        icon.addFile(QStringLiteral(":/kini/kini-explorer-%1.png").arg(size), QSize(size, size));
-    QApplication::setWindowIcon(icon);
 
     QCommandLineParser parser;
     setUpParser(parser, options);
@@ -99,8 +106,14 @@ int main(int argc, char *argv[])
     QObject::connect(&controller, &Kini::AppController::quitRequested, &app, &QApplication::quit);
     const QByteArray whenShown = qgetenv("KINI_BENCH_WHEN_SHOWN");
     Kini::FirstPaintReporter shownReporter(whenShown == "exit");
+    shownReporter.setOnPainted([] { Kini::startupMark("explorer painted"); });
+    controller.start(parser.value(options.server), parser.value(options.user));
     if (!whenShown.isEmpty())
         controller.explorer()->installEventFilter(&shownReporter);
-    controller.start(parser.value(options.server), parser.value(options.user));
+    Kini::startupMark("start asked");
+    // Loading the icon loads every image plugin (and libjpeg): Qt 6.4 asks each plugin about a
+    // PNG even when told its format. Nothing needs it before the event loop runs, where it fills
+    // a wait for the keychain or the server instead of delaying the first window.
+    QTimer::singleShot(0, &app, setWindowIcon);
     return app.exec();
 }

@@ -2,6 +2,10 @@
 
 #include "KiniLog.h"
 
+#include <QCoreApplication>
+#include <QDeadlineTimer>
+#include <QMutex>
+#include <QThread>
 #include <QTimer>
 
 #include <qt6keychain/keychain.h>
@@ -56,12 +60,113 @@ StoreResult resultOf(const QKeychain::Job *job)
     return result;
 }
 
+// The thread every QtKeychain job of the process runs on, and an object living there to post
+// work to. Started with the first store; stopped when the application object goes away.
+struct KeychainThread
+{
+    QMutex mutex;
+    QThread *thread = nullptr;
+    QObject *worker = nullptr;
+};
+
+KeychainThread &keychainThread()
+{
+    static KeychainThread instance;
+    return instance;
+}
+
+void stopKeychainThread()
+{
+    KeychainThread &shared = keychainThread();
+    const QMutexLocker lock(&shared.mutex);
+    if (!shared.thread)
+        return;
+    shared.thread->quit();
+    // Jobs are asynchronous, so the loop ends at once unless a backend blocks in a call; then
+    // the thread is left to the end of the process rather than destroyed while running.
+    if (!shared.thread->wait(QDeadlineTimer(3000))) {
+        qCWarning(lcKeychain) << "the keychain thread did not stop; leaving it";
+        return;
+    }
+    delete shared.worker;
+    delete shared.thread;
+    shared.worker = nullptr;
+    shared.thread = nullptr;
+}
+
+QObject *keychainWorker()
+{
+    KeychainThread &shared = keychainThread();
+    const QMutexLocker lock(&shared.mutex);
+    if (!shared.worker) {
+        shared.thread = new QThread;
+        shared.thread->setObjectName(QStringLiteral("kini-keychain"));
+        shared.worker = new QObject;
+        shared.worker->moveToThread(shared.thread);
+        shared.thread->start();
+        if (QCoreApplication::instance())
+            qAddPostRoutine(stopKeychainThread);
+    }
+    return shared.worker;
+}
+
+// op: 0 read, 1 write, 2 remove (KeychainSecretStore::Op).
+QKeychain::Job *makeJob(int op, const QString &service, const QString &key,
+                        const QByteArray &secret)
+{
+    QKeychain::Job *job = nullptr;
+    switch (op) {
+    case 0:
+        job = new QKeychain::ReadPasswordJob(service);
+        break;
+    case 1: {
+        auto *writeJob = new QKeychain::WritePasswordJob(service);
+        writeJob->setTextData(QString::fromLatin1(secret));
+        job = writeJob;
+        break;
+    }
+    default:
+        job = new QKeychain::DeletePasswordJob(service);
+        break;
+    }
+    job->setAutoDelete(true);
+    job->setInsecureFallback(false);
+    job->setKey(key);
+    return job;
+}
+
 } // namespace
+
+// Shared by a store and the answers in flight on the worker thread: a store being destroyed
+// clears the pointer under the lock, so no answer is posted to it afterwards.
+struct KeychainSecretStore::Link
+{
+    QMutex mutex;
+    KeychainSecretStore *store = nullptr;
+};
 
 KeychainSecretStore::KeychainSecretStore(const QString &service, QObject *parent)
     : SecretStore(parent)
     , m_service(service)
+    , m_watchdog(new QTimer(this))
+    , m_link(std::make_shared<Link>())
 {
+    m_link->store = this;
+    m_watchdog->setSingleShot(true);
+    connect(m_watchdog, &QTimer::timeout, this, [this] {
+        StoreResult result;
+        result.status = StoreResult::Failed;
+        result.message = QObject::tr("The keychain did not answer within %1 seconds.")
+                                 .arg(kJobTimeoutMs / 1000);
+        finish(m_inFlight, result);
+    });
+    keychainWorker(); // starts the thread now: the first operation usually follows at once
+}
+
+KeychainSecretStore::~KeychainSecretStore()
+{
+    const QMutexLocker lock(&m_link->mutex);
+    m_link->store = nullptr;
 }
 
 void KeychainSecretStore::read(const QString &key, QObject *context, Callback done)
@@ -109,9 +214,10 @@ void KeychainSecretStore::remove(const QString &key, QObject *context, Callback 
 void KeychainSecretStore::enqueue(Pending pending)
 {
     m_queue.enqueue(std::move(pending));
+    // Handed to the worker thread at once (its answer still arrives later, from the event
+    // loop): at start-up the keychain is read while this thread builds the window.
     if (!m_busy)
-        QTimer::singleShot(0, this, &KeychainSecretStore::startNext);
-    m_busy = true;
+        startNext();
 }
 
 void KeychainSecretStore::startNext()
@@ -121,61 +227,58 @@ void KeychainSecretStore::startNext()
         return;
     }
     m_busy = true;
-    Pending pending = m_queue.head();
+    const Pending &pending = m_queue.head();
+    const quint64 operation = ++m_lastOperation;
+    m_inFlight = operation;
 
     // Jobs have no parent: libsecret calls back into a job even after its owner is gone, so a
-    // job must live until it finishes (it deletes itself then). The context object of the
-    // connection below keeps its answer from reaching a destroyed store.
+    // job must live until it finishes (it deletes itself then).
     // TODO: a write still in flight when the app quits is lost with the event loop; quitting
     // should wait (without a nested loop) for the queue to drain.
-    QKeychain::Job *job = nullptr;
-    switch (pending.op) {
-    case Op::Read:
-        job = new QKeychain::ReadPasswordJob(m_service);
-        break;
-    case Op::Write: {
-        auto *writeJob = new QKeychain::WritePasswordJob(m_service);
-        writeJob->setTextData(QString::fromLatin1(pending.secret));
-        job = writeJob;
-        break;
-    }
-    case Op::Remove:
-        job = new QKeychain::DeletePasswordJob(m_service);
-        break;
-    }
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false);
-    job->setKey(pending.key);
-
+    QMetaObject::invokeMethod(
+            keychainWorker(),
+            [link = m_link, operation, op = int(pending.op), service = m_service,
+             key = pending.key, secret = pending.secret] {
+                QKeychain::Job *job = makeJob(op, service, key, secret);
+                QObject::connect(job, &QKeychain::Job::finished, job,
+                                 [link, operation, op](QKeychain::Job *done) {
+                                     StoreResult result = resultOf(done);
+                                     if (result.ok() && op == 0)
+                                         result.secret = static_cast<QKeychain::ReadPasswordJob *>(
+                                                                 done)
+                                                                 ->textData()
+                                                                 .toLatin1();
+                                     const QMutexLocker lock(&link->mutex);
+                                     KeychainSecretStore *store = link->store;
+                                     if (!store)
+                                         return;
+                                     QMetaObject::invokeMethod(
+                                             store,
+                                             [store, operation, result] {
+                                                 store->finish(operation, result);
+                                             },
+                                             Qt::QueuedConnection);
+                                 });
+                job->start();
+            },
+            Qt::QueuedConnection);
     // Exactly one of the job's answer and the watchdog completes the operation.
-    auto *watchdog = new QTimer(job);
-    watchdog->setSingleShot(true);
-    auto finish = [this, job, watchdog](const StoreResult &result) {
-        watchdog->stop();
-        job->disconnect(this);
-        Pending done = m_queue.dequeue();
-        if (!result.ok() && result.status != StoreResult::NotFound)
-            qCWarning(lcKeychain) << "keychain operation failed:" << result.message;
-        if (done.done && (!done.hasContext || done.context))
-            done.done(result);
-        startNext();
-    };
-    connect(job, &QKeychain::Job::finished, this, [finish, op = pending.op](QKeychain::Job *j) {
-        StoreResult result = resultOf(j);
-        if (result.ok() && op == Op::Read)
-            result.secret = static_cast<QKeychain::ReadPasswordJob *>(j)->textData().toLatin1();
-        finish(result);
-    });
-    connect(watchdog, &QTimer::timeout, this, [finish]() {
-        StoreResult result;
-        result.status = StoreResult::Failed;
-        result.message = QObject::tr("The keychain did not answer within %1 seconds.")
-                                 .arg(kJobTimeoutMs / 1000);
-        finish(result);
-    });
-    watchdog->start(kJobTimeoutMs);
+    m_watchdog->start(kJobTimeoutMs);
     qCDebug(lcKeychain) << "keychain" << int(pending.op) << "for" << pending.key;
-    job->start();
+}
+
+void KeychainSecretStore::finish(quint64 operation, const StoreResult &result)
+{
+    if (operation == 0 || operation != m_inFlight)
+        return; // the watchdog gave up on it, or the job answered first
+    m_inFlight = 0;
+    m_watchdog->stop();
+    Pending done = m_queue.dequeue();
+    if (!result.ok() && result.status != StoreResult::NotFound)
+        qCWarning(lcKeychain) << "keychain operation failed:" << result.message;
+    if (done.done && (!done.hasContext || done.context))
+        done.done(result);
+    startNext();
 }
 
 } // namespace Kini

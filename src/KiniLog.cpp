@@ -1,11 +1,14 @@
 #include "KiniLog.h"
 
+#include <QElapsedTimer>
+
 // Info and above by default; QT_LOGGING_RULES="kini.*.debug=true" shows the rest.
 
 Q_LOGGING_CATEGORY(lcAuth, "kini.auth", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcNet, "kini.net", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcKeychain, "kini.keychain", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcUi, "kini.ui", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcStartup, "kini.startup", QtWarningMsg)
 
 namespace Kini {
 
@@ -17,6 +20,14 @@ QString redacted(const QByteArray &secret)
 QString redacted(const QString &secret)
 {
     return secret.isEmpty() ? QStringLiteral("(empty)") : QStringLiteral("[redacted]");
+}
+
+void startupMark(const char *milestone)
+{
+    static QElapsedTimer sinceFirst;
+    if (!sinceFirst.isValid())
+        sinceFirst.start();
+    qCDebug(lcStartup, "%7.2f ms  %s", sinceFirst.nsecsElapsed() / 1e6, milestone);
 }
 
 } // namespace Kini

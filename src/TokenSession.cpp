@@ -279,7 +279,9 @@ void TokenSession::resume(const QString &username)
     setState(State::Resuming);
     const QString key = m_config.sessionKey(username);
     qCInfo(lcAuth) << "resuming the saved session for" << username << "at" << m_config.origin();
+    startupMark("keychain read asked");
     m_store->read(key, this, [this](const StoreResult &result) {
+        startupMark("keychain answered");
         if (m_state != State::Resuming)
             return; // signed in or out meanwhile
         if (result.status == StoreResult::NotFound) {
@@ -357,6 +359,7 @@ bool TokenSession::refresh()
     QJsonObject json;
     json.insert(m_config.refreshField, QString::fromLatin1(m_refreshingWith));
     qCInfo(lcAuth) << "refreshing the access token; refresh:" << redacted(m_refreshingWith);
+    startupMark("refresh sent");
     QNetworkReply *reply
             = postJson(m_config.refreshUrl(), QJsonDocument(json).toJson(QJsonDocument::Compact),
                        m_config.refreshTimeoutMs);
@@ -404,6 +407,7 @@ void TokenSession::finishRefresh(QNetworkReply *reply)
     if (m_state == State::Refreshing || m_state == State::Resuming)
         setState(State::Active);
     qCInfo(lcAuth) << "refresh succeeded; rotated:" << rotated << "access:" << redacted(access);
+    startupMark("refresh answered");
     if (rotated)
         saveRefreshToken();
     Q_EMIT refreshFinished(ApiError());

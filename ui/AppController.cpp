@@ -23,11 +23,18 @@ AppController::AppController(QNetworkAccessManager *network, TokenSession *sessi
                              QSettings *settings, QObject *parent)
     : QObject(parent)
     , m_session(session)
+    , m_network(network)
     , m_settings(settings)
-    , m_explorer(std::make_unique<ExplorerWindow>(network, session))
 {
     connect(session, &TokenSession::resumeFinished, this, &AppController::onResumeFinished);
     connect(session, &TokenSession::sessionExpired, this, &AppController::onSessionExpired);
+}
+
+ExplorerWindow *AppController::explorer()
+{
+    if (m_explorer)
+        return m_explorer.get();
+    m_explorer = std::make_unique<ExplorerWindow>(m_network, m_session);
     connect(m_explorer.get(), &ExplorerWindow::signOutRequested, this, &AppController::signOut);
     connect(m_explorer.get(), &ExplorerWindow::quitRequested, this, &AppController::quitRequested);
     connect(m_explorer.get(), &ExplorerWindow::signInRequested, this, [this] {
@@ -35,6 +42,8 @@ AppController::AppController(QNetworkAccessManager *network, TokenSession *sessi
         showLogin(expired ? tr("Your session expired — sign in again.") : QString(),
                   LoginDialog::ReasonLevel::Info, m_session ? m_session->username() : QString());
     });
+    startupMark("explorer built");
+    return m_explorer.get();
 }
 
 AppController::~AppController()
@@ -75,6 +84,7 @@ void AppController::start(const QString &server, const QString &user)
     const bool keep = m_settings->value(kKeepKey, true).toBool();
     if (config.isValid() && !username.isEmpty() && (!user.isEmpty() || keep)) {
         resume(username);
+        explorer(); // built while the keychain (on its own thread) and the server answer
         return;
     }
     showLogin(QString(), LoginDialog::ReasonLevel::Info, username);
@@ -173,6 +183,11 @@ bool AppController::isNoSavedSession(const ApiError &error) const
             && error.message.startsWith(QStringLiteral("No saved session"));
 }
 
+bool AppController::explorerVisible() const
+{
+    return m_explorer && m_explorer->isVisible();
+}
+
 void AppController::showLogin(const QString &reason, LoginDialog::ReasonLevel level,
                               const QString &username, bool offerRetry)
 {
@@ -186,8 +201,8 @@ void AppController::showLogin(const QString &reason, LoginDialog::ReasonLevel le
 
     // Over a visible explorer it is its window-modal child; otherwise a window of its own, so
     // that it gets a taskbar entry and is centred on the screen rather than on a hidden window.
-    const bool overExplorer = m_explorer->isVisible();
-    auto *dialog = new LoginDialog(m_session, overExplorer ? m_explorer.get() : nullptr);
+    const bool overExplorer = explorerVisible();
+    auto *dialog = new LoginDialog(m_session, overExplorer ? explorer() : nullptr);
     m_dialog = dialog;
     ServerConfig config = m_session->config();
     if (!config.isValid())
@@ -225,14 +240,14 @@ void AppController::onLoginAccepted()
 void AppController::onLoginRejected()
 {
     m_dialog = nullptr;
-    if (!m_explorer->isVisible())
+    if (!explorerVisible())
         Q_EMIT quitRequested();
 }
 
 void AppController::onSessionExpired(const QString &reason)
 {
     // Before the explorer is up the dialog already shows resume or sign-in errors itself.
-    if (!m_explorer->isVisible())
+    if (!explorerVisible())
         return;
     showLogin(reason.isEmpty() ? tr("Your session expired — sign in again.") : reason,
               LoginDialog::ReasonLevel::Warning, m_session->username());
@@ -242,8 +257,8 @@ void AppController::signOut()
 {
     const QString username = m_session->username();
     m_session->signOut();
-    m_explorer->resetForNewSession();
-    m_explorer->hide();
+    explorer()->resetForNewSession();
+    explorer()->hide();
     m_explorerUser.clear();
     showLogin(tr("You are signed out. The saved session was removed from this computer."),
               LoginDialog::ReasonLevel::Info, username);
@@ -253,11 +268,13 @@ void AppController::showExplorer()
 {
     const QString user = m_session->username();
     if (!m_explorerUser.isEmpty() && m_explorerUser != user)
-        m_explorer->resetForNewSession();
+        explorer()->resetForNewSession();
     m_explorerUser = user;
-    m_explorer->show();
-    m_explorer->raise();
-    m_explorer->activateWindow();
+    startupMark("explorer show asked");
+    explorer()->show();
+    explorer()->raise();
+    explorer()->activateWindow();
+    startupMark("explorer shown");
 }
 
 void AppController::remember()

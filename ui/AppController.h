@@ -46,7 +46,9 @@ public:
     // Certificate pins and cleartext consent for the sign-in dialogs; set before start().
     void setCertificateTrust(CertificateTrust *trust) { m_trust = trust; }
 
-    ExplorerWindow *explorer() const { return m_explorer.get(); }
+    // Built on first use: start() asks for a saved session first, so that the keychain and the
+    // server work while the window is being built.
+    ExplorerWindow *explorer();
     // The sign-in dialog while one is open, else nullptr.
     LoginDialog *loginDialog() const { return m_dialog; }
     // How long a resume may run before the dialog appears with a busy bar (default 400 ms).
@@ -67,11 +69,13 @@ private:
     void onSessionExpired(const QString &reason);
     void signOut();
     void showExplorer();
+    bool explorerVisible() const;
     void remember();
     ServerConfig configFor(const QString &server) const;
 
     QPointer<TokenSession> m_session;
     QPointer<CertificateTrust> m_trust;
+    QNetworkAccessManager *m_network;
     QSettings *m_settings;
     std::unique_ptr<ExplorerWindow> m_explorer;
     QPointer<LoginDialog> m_dialog;

@@ -6,6 +6,7 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 
 namespace Kini {
 
@@ -28,6 +29,8 @@ public:
             watched->removeEventFilter(this);
             // Queued: runs once the whole window, children included, has been painted.
             QTimer::singleShot(0, this, [this] {
+                if (m_onPainted)
+                    m_onPainted();
                 std::puts("KINI-SHOWN");
                 std::fflush(stdout);
                 if (m_quit)
@@ -37,8 +40,12 @@ public:
         return false;
     }
 
+    // Called first once the window has been painted.
+    void setOnPainted(std::function<void()> onPainted) { m_onPainted = std::move(onPainted); }
+
 private:
     bool m_quit;
+    std::function<void()> m_onPainted;
 };
 
 } // namespace Kini

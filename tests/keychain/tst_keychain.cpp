@@ -7,7 +7,10 @@
 #include "TestTokens.h"
 #include "TokenSession.h"
 
+#include <QDir>
+#include <QFile>
 #include <QNetworkReply>
+#include <QThread>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
@@ -57,6 +60,8 @@ private Q_SLOTS:
     void initTestCase();
     void writeReadRemove();
     void writesLandInOrder();
+    void jobsRunOffTheCallersThread();
+    void storeGoneBeforeTheAnswer();
     void restartResumesSessionAndSignOutDeletes();
     void deadSavedSessionAsksForPassword();
 
@@ -99,6 +104,74 @@ void tst_Keychain::writesLandInOrder()
     const StoreResult read = runStoreOperation([&](auto cb) { store.read(key, this, cb); });
     KINI_COMPARE_SECRET(read.secret, QByteArray("token-9"));
     runStoreOperation([&](auto cb) { store.remove(key, this, cb); });
+}
+
+// QtKeychain works on a thread of its own, but every answer comes back on the thread that asked,
+// later, from its event loop; and the thread that asked is free meanwhile.
+void tst_Keychain::jobsRunOffTheCallersThread()
+{
+    KeychainSecretStore store(kService);
+    const QString key = QStringLiteral("thread-check");
+    QThread *const caller = QThread::currentThread();
+
+    bool answered = false;
+    QThread *answeredOn = nullptr;
+    store.write(key, "thread-check-value", this, [&](const StoreResult &result) {
+        QVERIFY2(result.ok(), qPrintable(result.message));
+        answered = true;
+        answeredOn = QThread::currentThread();
+    });
+    QVERIFY(!answered); // never inside the call
+    QTRY_VERIFY_WITH_TIMEOUT(answered, 20000);
+    QCOMPARE(answeredOn, caller);
+
+    // The libsecret and D-Bus work runs on a thread of its own, which this process now has.
+    QThread *readOn = nullptr;
+    store.read(key, this, [&](const StoreResult &result) {
+        QVERIFY2(result.ok(), qPrintable(result.message));
+        QCOMPARE(result.secret, QByteArray("thread-check-value"));
+        readOn = QThread::currentThread();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(readOn, 20000);
+    QCOMPARE(readOn, caller);
+    QStringList threadNames;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &id : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(id + QStringLiteral("/comm")));
+        if (comm.open(QIODevice::ReadOnly))
+            threadNames << QString::fromUtf8(comm.readAll().trimmed());
+    }
+    QVERIFY2(threadNames.contains(QStringLiteral("kini-keychain")),
+             qPrintable(threadNames.join(QLatin1Char(','))));
+
+    const StoreResult removed = runStoreOperation([&](SecretStore::Callback done) {
+        store.remove(key, this, done);
+    });
+    QVERIFY2(removed.ok(), qPrintable(removed.message));
+}
+
+// A store destroyed with an operation in flight: the answer is dropped, nothing crashes, and a
+// new store (as after reopening a window) still works on the same keychain thread.
+void tst_Keychain::storeGoneBeforeTheAnswer()
+{
+    const QString key = QStringLiteral("gone-check");
+    bool called = false;
+    {
+        KeychainSecretStore store(kService);
+        store.write(key, "gone-check-value", nullptr, [&](const StoreResult &) { called = true; });
+    }
+    KeychainSecretStore next(kService);
+    const StoreResult read = runStoreOperation([&](SecretStore::Callback done) {
+        next.read(key, this, done);
+    });
+    // The first write may or may not have landed; either answer is a real one.
+    QVERIFY2(read.ok() || read.status == StoreResult::NotFound, qPrintable(read.message));
+    QVERIFY(!called);
+    const StoreResult removed = runStoreOperation([&](SecretStore::Callback done) {
+        next.remove(key, this, done);
+    });
+    QVERIFY(removed.ok() || removed.status == StoreResult::NotFound);
+    QVERIFY(!called);
 }
 
 void tst_Keychain::restartResumesSessionAndSignOutDeletes()
