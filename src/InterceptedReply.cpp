@@ -47,15 +47,15 @@ QByteArray methodOf(QNetworkAccessManager::Operation op, const QNetworkRequest &
 {
     switch (op) {
     case QNetworkAccessManager::HeadOperation:
-        return "HEAD";
+        return QByteArrayLiteral("HEAD");
     case QNetworkAccessManager::GetOperation:
-        return "GET";
+        return QByteArrayLiteral("GET");
     case QNetworkAccessManager::PutOperation:
-        return "PUT";
+        return QByteArrayLiteral("PUT");
     case QNetworkAccessManager::PostOperation:
-        return "POST";
+        return QByteArrayLiteral("POST");
     case QNetworkAccessManager::DeleteOperation:
-        return "DELETE";
+        return QByteArrayLiteral("DELETE");
     case QNetworkAccessManager::CustomOperation:
         return request.attribute(QNetworkRequest::CustomVerbAttribute).toByteArray();
     case QNetworkAccessManager::UnknownOperation:
@@ -101,7 +101,9 @@ InterceptedReply::~InterceptedReply()
     if (m_hop) {
         m_hop->disconnect(this);
         m_hop->abort();
+        delete m_hop.data();
     }
+    delete m_finishedHop.data();
     if (m_holdsSlot && m_manager)
         m_manager->releaseApiHop();
 }
@@ -129,7 +131,7 @@ void InterceptedReply::start()
     }
     m_startedAtApi = isApiOrigin(m_request.url());
     if (!m_startedAtApi || !m_session) {
-        sendHop();
+        sendHop(true);
         return;
     }
     if (m_session->state() == TokenSession::State::Expired) {
@@ -154,7 +156,7 @@ void InterceptedReply::start()
             failForSession();
         return;
     }
-    sendHop();
+    sendHop(true);
 }
 
 void InterceptedReply::failLater(const ApiError &error, QNetworkReply::NetworkError code)
@@ -198,18 +200,21 @@ void InterceptedReply::waitForRefresh()
             });
 }
 
-void InterceptedReply::sendHop()
+void InterceptedReply::sendHop(bool originChecked)
 {
     if (m_done || !m_manager)
         return;
-    // Until a redirect moves it, the URL is the one start() looked at.
-    if (m_redirects == 0 ? m_startedAtApi : isApiOrigin(m_request.url()))
+    // Straight from start(), the URL is the one it has just looked at; after a wait (refresh,
+    // replay) the configuration may have changed, and after a redirect the URL has.
+    const bool atApi = originChecked && m_redirects == 0 ? m_startedAtApi
+                                                         : isApiOrigin(m_request.url());
+    if (atApi)
         m_manager->queueApiHop(this);
     else
         launchHop(false);
 }
 
-void InterceptedReply::launchHop(bool holdsSlot)
+void InterceptedReply::launchHop(bool holdsSlot, HopOrigin origin)
 {
     m_holdsSlot = holdsSlot;
     m_replaySent = m_replaySent || m_replayed;
@@ -219,12 +224,14 @@ void InterceptedReply::launchHop(bool holdsSlot)
     m_transferTimeoutMs = request.transferTimeout();
     if (m_transferTimeoutMs == 0)
         m_transferTimeoutMs = m_session ? m_session->config().requestTimeoutMs : kDefaultTimeoutMs;
-    request.setTransferTimeout(0); // timed by this reply, see timerEvent()
+    else
+        request.setTransferTimeout(0); // timed by this reply, see timerEvent()
 
     // The caller's own Authorization header wins: someone testing a token by hand means it.
     m_usedAccess.clear();
     m_authorized = false;
-    if (isApiOrigin(request.url()) && !request.hasRawHeader("Authorization")
+    const bool atApi = holdsSlot && (origin == HopOrigin::Api || isApiOrigin(request.url()));
+    if (atApi && !request.hasRawHeader("Authorization")
         && !m_session->accessToken().isNull()) {
         m_usedAccess = m_session->accessToken().raw();
         request.setRawHeader("Authorization", "Bearer " + m_usedAccess);
@@ -245,10 +252,10 @@ void InterceptedReply::launchHop(bool holdsSlot)
     qCDebug(lcNet) << "hop" << m_hops << m_sentMethod
                    << request.url().toDisplayString(QUrl::RemoveUserInfo | QUrl::RemoveQuery)
                    << "token:" << (m_authorized ? redacted(m_usedAccess) : QStringLiteral("none"));
+    // The hop stays the manager's child (Qt made it so); this reply deletes it (see dropHop()).
     QNetworkReply *hop = m_manager->sendHop(m_op, request, body);
     if (body)
         body->setParent(hop);
-    hop->setParent(this);
     m_hop = hop;
     connect(hop, &QNetworkReply::finished, this, &InterceptedReply::onHopFinished);
     m_forwardingProgress = false;
@@ -441,7 +448,10 @@ void InterceptedReply::dropHop(bool keep)
     if (!m_hop)
         return;
     // A finished hop that stays emits nothing more; the others are cut off before they go.
-    if (!keep) {
+    if (keep) {
+        delete m_finishedHop.data(); // a redirect's or a replay's earlier hop
+        m_finishedHop = m_hop;
+    } else {
         m_hop->disconnect(this);
         m_hop->deleteLater();
     }
@@ -451,10 +461,12 @@ void InterceptedReply::dropHop(bool keep)
 void InterceptedReply::finishFromHop(QNetworkReply *hop, const QByteArray &body)
 {
     setUrl(hop->url());
-    for (auto attribute :
+    for (auto which :
          {QNetworkRequest::HttpStatusCodeAttribute, QNetworkRequest::HttpReasonPhraseAttribute,
           QNetworkRequest::Http2WasUsedAttribute, QNetworkRequest::ConnectionEncryptedAttribute}) {
-        setAttribute(attribute, hop->attribute(attribute));
+        const QVariant value = hop->attribute(which);
+        if (value.isValid() || attribute(which).isValid()) // setting nothing over nothing costs
+            setAttribute(which, value);
     }
     const auto pairs = hop->rawHeaderPairs();
     for (const auto &pair : pairs)

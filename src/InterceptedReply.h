@@ -63,10 +63,16 @@ private:
     void failLater(const ApiError &error, QNetworkReply::NetworkError code);
     void failForSession();
     void waitForRefresh();
-    void sendHop();
-    void launchHop(bool holdsSlot);
+    // originChecked: start() has just decided m_startedAtApi.
+    void sendHop(bool originChecked = false);
+    // How launchHop() knows whether the hop's URL is the API's (and so gets the token).
+    enum class HopOrigin {
+        Api, // sendHop() checked it this moment
+        Recheck, // it waited for a slot, meanwhile the configuration may have changed
+    };
+    void launchHop(bool holdsSlot, HopOrigin origin = HopOrigin::Recheck);
     // Lets go of the current hop: its API slot, its signals, and (keep false) the object itself,
-    // which otherwise stays a child of this reply until it dies with it.
+    // which otherwise stays (m_finishedHop) until this reply dies.
     void dropHop(bool keep = false);
     void onHopFinished();
     void noteProgress() { m_lastProgress.start(); }
@@ -88,6 +94,7 @@ private:
     qint64 m_readPos = 0;
 
     QPointer<QNetworkReply> m_hop;
+    QPointer<QNetworkReply> m_finishedHop; // owned: deleted with this reply (not a child of it)
     // The transfer timeout, kept here rather than by Qt (whose per-reply timer is restarted
     // through a queued, string-based call on every chunk): one timer per hop that, when it
     // fires, checks how long the hop has really been silent.

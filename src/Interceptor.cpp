@@ -55,7 +55,7 @@ void Interceptor::queueApiHop(InterceptedReply *reply)
 {
     if (m_apiHopsInFlight < kMaxApiHops) {
         ++m_apiHopsInFlight;
-        reply->launchHop(true);
+        reply->launchHop(true, InterceptedReply::HopOrigin::Api);
         return;
     }
     m_waitingHops.enqueue(reply);

@@ -8,10 +8,10 @@ namespace {
 
 int effectivePort(const QUrl &url)
 {
-    const QString scheme = url.scheme().toLower();
-    return url.port(scheme == QLatin1String("https")          ? 443
-                            : scheme == QLatin1String("http") ? 80
-                                                              : -1);
+    const QString scheme = url.scheme();
+    return url.port(scheme.compare(QLatin1String("https"), Qt::CaseInsensitive) == 0  ? 443
+                            : scheme.compare(QLatin1String("http"), Qt::CaseInsensitive) == 0 ? 80
+                                                                                         : -1);
 }
 
 // QSettings group names may not contain '/'; keep them readable but unambiguous.
@@ -36,10 +36,10 @@ QUrl ServerConfig::resolve(const QString &pathOrUrl) const
 
 bool ServerConfig::isSameOrigin(const QUrl &url) const
 {
-    return url.isValid() && baseUrl.isValid()
+    // Every request asks this: the port (an int) first, the host (built anew by QUrl) last.
+    return url.isValid() && baseUrl.isValid() && effectivePort(url) == effectivePort(baseUrl)
             && url.scheme().compare(baseUrl.scheme(), Qt::CaseInsensitive) == 0
-            && url.host().compare(baseUrl.host(), Qt::CaseInsensitive) == 0
-            && effectivePort(url) == effectivePort(baseUrl);
+            && url.host().compare(baseUrl.host(), Qt::CaseInsensitive) == 0;
 }
 
 QString ServerConfig::origin() const
