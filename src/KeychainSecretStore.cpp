@@ -6,6 +6,7 @@
 #include <QDeadlineTimer>
 #include <QMutex>
 #include <QThread>
+#include <QWaitCondition>
 #include <QTimer>
 
 #include <qt6keychain/keychain.h>
@@ -17,6 +18,8 @@ namespace {
 // A keychain that shows an invisible unlock prompt (no desktop session) would otherwise stall
 // every later operation in the queue.
 constexpr int kJobTimeoutMs = 30000;
+// How long quitting waits for keychain writes still in progress.
+constexpr int kDrainOnQuitMs = 5000;
 const QString kProbeKey = QStringLiteral("Kini Explorer keychain check");
 
 StoreResult resultOf(const QKeychain::Job *job)
@@ -65,8 +68,10 @@ StoreResult resultOf(const QKeychain::Job *job)
 struct KeychainThread
 {
     QMutex mutex;
+    QWaitCondition idle; // woken when the last job in progress finishes
     QThread *thread = nullptr;
     QObject *worker = nullptr;
+    int jobsInProgress = 0; // handed to the worker and not finished yet
 };
 
 KeychainThread &keychainThread()
@@ -78,9 +83,20 @@ KeychainThread &keychainThread()
 void stopKeychainThread()
 {
     KeychainThread &shared = keychainThread();
-    const QMutexLocker lock(&shared.mutex);
+    QMutexLocker lock(&shared.mutex);
     if (!shared.thread)
         return;
+    // A token rotated just before quitting is still on its way to the keychain: losing it would
+    // leave the old, already refused token saved, and the next start would ask for the password.
+    // The worker's own event loop finishes the jobs; this thread only waits, for a bounded time.
+    const QDeadlineTimer deadline(kDrainOnQuitMs);
+    while (shared.jobsInProgress > 0) {
+        if (!shared.idle.wait(&shared.mutex, deadline)) {
+            qCWarning(lcKeychain) << shared.jobsInProgress
+                                  << "keychain operation(s) did not finish before quitting";
+            break;
+        }
+    }
     shared.thread->quit();
     // Jobs are asynchronous, so the loop ends at once unless a backend blocks in a call; then
     // the thread is left to the end of the process rather than destroyed while running.
@@ -108,6 +124,21 @@ QObject *keychainWorker()
             qAddPostRoutine(stopKeychainThread);
     }
     return shared.worker;
+}
+
+void jobStarted()
+{
+    KeychainThread &shared = keychainThread();
+    const QMutexLocker lock(&shared.mutex);
+    ++shared.jobsInProgress;
+}
+
+void jobEnded()
+{
+    KeychainThread &shared = keychainThread();
+    const QMutexLocker lock(&shared.mutex);
+    if (--shared.jobsInProgress == 0)
+        shared.idle.wakeAll();
 }
 
 // op: 0 read, 1 write, 2 remove (KeychainSecretStore::Op).
@@ -165,8 +196,20 @@ KeychainSecretStore::KeychainSecretStore(const QString &service, QObject *parent
 
 KeychainSecretStore::~KeychainSecretStore()
 {
-    const QMutexLocker lock(&m_link->mutex);
-    m_link->store = nullptr;
+    {
+        const QMutexLocker lock(&m_link->mutex);
+        m_link->store = nullptr;
+    }
+    // Writes and removals asked for but not started yet still go to the keychain, in order,
+    // with nobody to answer (the one in progress finishes on the worker anyway). Reads are
+    // dropped: nobody is left to read for.
+    if (m_inFlight != 0 && !m_queue.isEmpty())
+        m_queue.dequeue();
+    while (!m_queue.isEmpty()) {
+        const Pending pending = m_queue.dequeue();
+        if (pending.op != Op::Read)
+            runOnWorker(int(pending.op), pending.key, pending.secret, 0);
+    }
 }
 
 void KeychainSecretStore::read(const QString &key, QObject *context, Callback done)
@@ -233,12 +276,20 @@ void KeychainSecretStore::startNext()
 
     // Jobs have no parent: libsecret calls back into a job even after its owner is gone, so a
     // job must live until it finishes (it deletes itself then).
-    // TODO: a write still in flight when the app quits is lost with the event loop; quitting
-    // should wait (without a nested loop) for the queue to drain.
+    // Quitting waits (bounded) for jobs in progress: see stopKeychainThread().
+    runOnWorker(int(pending.op), pending.key, pending.secret, operation);
+    // Exactly one of the job's answer and the watchdog completes the operation.
+    m_watchdog->start(kJobTimeoutMs);
+    qCDebug(lcKeychain) << "keychain" << int(pending.op) << "for" << pending.key;
+}
+
+void KeychainSecretStore::runOnWorker(int op, const QString &key, const QByteArray &secret,
+                                      quint64 operation)
+{
+    jobStarted(); // counted from now, so that quitting waits for it even before it starts
     QMetaObject::invokeMethod(
             keychainWorker(),
-            [link = m_link, operation, op = int(pending.op), service = m_service,
-             key = pending.key, secret = pending.secret] {
+            [link = m_link, operation, op, service = m_service, key, secret] {
                 QKeychain::Job *job = makeJob(op, service, key, secret);
                 QObject::connect(job, &QKeychain::Job::finished, job,
                                  [link, operation, op](QKeychain::Job *done) {
@@ -248,23 +299,28 @@ void KeychainSecretStore::startNext()
                                                                  done)
                                                                  ->textData()
                                                                  .toLatin1();
-                                     const QMutexLocker lock(&link->mutex);
-                                     KeychainSecretStore *store = link->store;
-                                     if (!store)
-                                         return;
-                                     QMetaObject::invokeMethod(
-                                             store,
-                                             [store, operation, result] {
-                                                 store->finish(operation, result);
-                                             },
-                                             Qt::QueuedConnection);
+                                     {
+                                         const QMutexLocker lock(&link->mutex);
+                                         KeychainSecretStore *store = link->store;
+                                         if (store && operation != 0) {
+                                             QMetaObject::invokeMethod(
+                                                     store,
+                                                     [store, operation, result] {
+                                                         store->finish(operation, result);
+                                                     },
+                                                     Qt::QueuedConnection);
+                                         } else if (!result.ok()) {
+                                             qCWarning(lcKeychain)
+                                                     << "keychain operation failed after its "
+                                                        "store was gone:"
+                                                     << result.message;
+                                         }
+                                     }
+                                     jobEnded();
                                  });
                 job->start();
             },
             Qt::QueuedConnection);
-    // Exactly one of the job's answer and the watchdog completes the operation.
-    m_watchdog->start(kJobTimeoutMs);
-    qCDebug(lcKeychain) << "keychain" << int(pending.op) << "for" << pending.key;
 }
 
 void KeychainSecretStore::finish(quint64 operation, const StoreResult &result)

@@ -47,6 +47,9 @@ private:
     void enqueue(Pending pending);
     void startNext();
     void finish(quint64 operation, const StoreResult &result);
+    // Starts a QtKeychain job on the worker thread; its answer goes to finish(operation), or
+    // nowhere for operation 0 (a store being destroyed hands its last writes over that way).
+    void runOnWorker(int op, const QString &key, const QByteArray &secret, quint64 operation);
 
     QString m_service;
     QQueue<Pending> m_queue;
