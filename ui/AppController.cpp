@@ -257,8 +257,10 @@ void AppController::signOut()
 {
     const QString username = m_session->username();
     m_session->signOut();
+    // The window stays (empty, its history gone) under the sign-in dialog: closing the dialog
+    // goes back to it rather than quitting the application.
     explorer()->resetForNewSession();
-    explorer()->hide();
+    explorer()->showSignedOut(tr("You are signed out. Sign in to send requests with a token."));
     m_explorerUser.clear();
     showLogin(tr("You are signed out. The saved session was removed from this computer."),
               LoginDialog::ReasonLevel::Info, username);

@@ -26,9 +26,10 @@ class TokenSession;
 //     │                     (network errors) │  ▼ for errors of the network or the server
 //     └──(otherwise)────────────────────► LoginDialog (prefilled)
 //                                            │ signed in                ▲
-//                                            ▼                          │ sessionExpired: window-
-//                                         Explorer ─────sign out────────┘ modal over the explorer,
-//                                                                         work goes on after
+//                                            ▼                          │ sessionExpired, sign
+//                                         Explorer ─────sign out────────┘ out: window-modal over
+//                                                                         the explorer; closing
+//                                                                         it goes back to it
 //
 // Nothing here blocks: every wait is a signal from the session. Only non-secret settings are
 // remembered (server, username, whether to keep signed in).

@@ -320,6 +320,12 @@ void ExplorerWindow::resetForNewSession()
     updateSessionInfo();
 }
 
+void ExplorerWindow::showSignedOut(const QString &message)
+{
+    m_sessionBanner->setMessage(WarningBanner::Level::Info, message);
+    m_sessionBanner->show();
+}
+
 void ExplorerWindow::showEvent(QShowEvent *event)
 {
     updateSessionInfo();
@@ -363,6 +369,7 @@ void ExplorerWindow::updateSessionInfo()
     const bool signedIn
             = state == TokenSession::State::Active || state == TokenSession::State::Refreshing;
     m_signInAction->setEnabled(!signedIn);
+    m_signOutAction->setEnabled(state != TokenSession::State::SignedOut);
     if (signedIn)
         m_sessionBanner->hide();
 

@@ -47,6 +47,8 @@ public:
 
     // Forgets what the previous user did: history, response, the running request, banners.
     void resetForNewSession();
+    // After sign-out: the window stays, empty, with a banner saying so and offering to sign in.
+    void showSignedOut(const QString &message);
 
 public Q_SLOTS:
     void send();

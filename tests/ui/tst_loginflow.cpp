@@ -20,6 +20,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -155,11 +156,28 @@ void LoginFlowTest::signInSendSignOut()
 
     explorer->signOutAction()->trigger();
     QTRY_VERIFY(m_app->loginDialog() && m_app->loginDialog()->isVisible());
-    QVERIFY(!explorer->isVisible());
+    // The dialog sits over the emptied explorer, which stays open.
+    QVERIFY(explorer->isVisible());
+    QCOMPARE(m_app->loginDialog()->windowModality(), Qt::WindowModal);
     QCOMPARE(m_app->loginDialog()->username(), QStringLiteral("demo"));
     QCOMPARE(m_session->state(), TokenSession::State::SignedOut);
     QTRY_VERIFY(m_store->contents().isEmpty());
     QCOMPARE(explorer->historyList()->count(), 0);
+    QVERIFY(!explorer->signOutAction()->isEnabled());
+
+    // Closing the dialog (Esc) goes back to the explorer instead of quitting the app; it says
+    // that nobody is signed in and offers to sign in.
+    QSignalSpy quit(m_app.get(), &AppController::quitRequested);
+    QTest::keyClick(m_app->loginDialog(), Qt::Key_Escape);
+    QTRY_VERIFY(!m_app->loginDialog());
+    QVERIFY(explorer->isVisible());
+    QCOMPARE(quit.count(), 0);
+    QVERIFY2(explorer->bannerTexts().join(QLatin1Char(' ')).contains(QStringLiteral("signed out")),
+             qPrintable(explorer->bannerTexts().join(QLatin1Char('|'))));
+    QVERIFY(explorer->signInAction()->isEnabled());
+    explorer->signInAction()->trigger();
+    QTRY_VERIFY(m_app->loginDialog() && m_app->loginDialog()->isVisible());
+    QCOMPARE(m_app->loginDialog()->username(), QStringLiteral("demo"));
 }
 
 void LoginFlowTest::wrongPasswordStaysInTheDialog()
