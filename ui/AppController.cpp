@@ -35,6 +35,7 @@ ExplorerWindow *AppController::explorer()
     if (m_explorer)
         return m_explorer.get();
     m_explorer = std::make_unique<ExplorerWindow>(m_network, m_session);
+    m_explorer->restoreLayout(*m_settings);
     connect(m_explorer.get(), &ExplorerWindow::signOutRequested, this, &AppController::signOut);
     connect(m_explorer.get(), &ExplorerWindow::quitRequested, this, &AppController::quitRequested);
     connect(m_explorer.get(), &ExplorerWindow::signInRequested, this, [this] {
@@ -48,6 +49,8 @@ ExplorerWindow *AppController::explorer()
 
 AppController::~AppController()
 {
+    if (m_explorer && m_explorerShown)
+        m_explorer->saveLayout(m_settings);
     // A dialog shown without the explorer has no parent to delete it.
     if (m_dialog) {
         m_dialog->disconnect(this);
@@ -272,6 +275,7 @@ void AppController::showExplorer()
     if (!m_explorerUser.isEmpty() && m_explorerUser != user)
         explorer()->resetForNewSession();
     m_explorerUser = user;
+    m_explorerShown = true;
     startupMark("explorer show asked");
     explorer()->show();
     explorer()->raise();

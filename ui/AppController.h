@@ -83,6 +83,7 @@ private:
     QString m_resumeUser;
     QString m_explorerUser; // whose requests the explorer's history holds
     bool m_resuming = false;
+    bool m_explorerShown = false; // its layout is saved on the way out only if it was used
     int m_resumeGraceMs = 400;
 };
 

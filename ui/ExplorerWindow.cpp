@@ -25,11 +25,17 @@
 #include <QNetworkReply>
 #include <QPushButton>
 #include <QShortcut>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
 namespace Kini {
+
+namespace {
+// Bumped when the docks or splitters change, so an old saved layout is not applied to them.
+constexpr int kLayoutVersion = 1;
+} // namespace
 
 namespace {
 
@@ -107,6 +113,7 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     responsePane->setMinimumSize(320, 260);
 
     auto *requestSplitter = new QSplitter(Qt::Vertical, this);
+    requestSplitter->setObjectName(QStringLiteral("requestSplitter"));
     requestSplitter->setChildrenCollapsible(false);
     requestSplitter->addWidget(requestPane);
     requestSplitter->addWidget(responsePane);
@@ -115,6 +122,7 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     requestSplitter->setSizes({270, 430});
 
     auto *mainSplitter = new QSplitter(Qt::Horizontal, this);
+    mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
     mainSplitter->setChildrenCollapsible(false);
     mainSplitter->addWidget(createHistoryPane());
     mainSplitter->addWidget(requestSplitter);
@@ -318,6 +326,32 @@ void ExplorerWindow::resetForNewSession()
     for (WarningBanner *banner : {m_storageBanner, m_accountBanner, m_sessionBanner})
         banner->hide();
     updateSessionInfo();
+}
+
+void ExplorerWindow::saveLayout(QSettings *settings) const
+{
+    settings->beginGroup(QStringLiteral("window"));
+    settings->setValue(QStringLiteral("geometry"), saveGeometry());
+    settings->setValue(QStringLiteral("state"), saveState(kLayoutVersion));
+    const QList<QSplitter *> splitters = findChildren<QSplitter *>();
+    for (const QSplitter *splitter : splitters) {
+        if (!splitter->objectName().isEmpty())
+            settings->setValue(splitter->objectName(), splitter->saveState());
+    }
+    settings->endGroup();
+}
+
+void ExplorerWindow::restoreLayout(const QSettings &settings)
+{
+    const QString group = QStringLiteral("window/");
+    // Each part is checked by Qt: a damaged or foreign value is ignored, the default stays.
+    restoreGeometry(settings.value(group + QStringLiteral("geometry")).toByteArray());
+    restoreState(settings.value(group + QStringLiteral("state")).toByteArray(), kLayoutVersion);
+    const QList<QSplitter *> splitters = findChildren<QSplitter *>();
+    for (QSplitter *splitter : splitters) {
+        if (!splitter->objectName().isEmpty())
+            splitter->restoreState(settings.value(group + splitter->objectName()).toByteArray());
+    }
 }
 
 void ExplorerWindow::showSignedOut(const QString &message)

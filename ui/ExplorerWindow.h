@@ -15,6 +15,8 @@ class QNetworkAccessManager;
 class QNetworkReply;
 class QShortcut;
 
+class QSettings;
+
 namespace Kini {
 
 class RequestEditor;
@@ -47,6 +49,10 @@ public:
 
     // Forgets what the previous user did: history, response, the running request, banners.
     void resetForNewSession();
+    // Size, position, the tokens dock and the splitters: kept in the settings (nothing secret),
+    // so the window comes back as the user left it.
+    void saveLayout(QSettings *settings) const;
+    void restoreLayout(const QSettings &settings);
     // After sign-out: the window stays, empty, with a banner saying so and offering to sign in.
     void showSignedOut(const QString &message);
 

@@ -29,6 +29,7 @@ TokenPanel::TokenPanel(TokenSession *session, QWidget *parent)
     m_footer->setStyleSheet(QStringLiteral("color: palette(placeholder-text);"));
 
     auto *splitter = new QSplitter(Qt::Vertical, this);
+    splitter->setObjectName(QStringLiteral("tokenSplitter"));
     splitter->setChildrenCollapsible(false);
     splitter->setHandleWidth(12);
     splitter->addWidget(m_access);

@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QSplitter>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void retryRestoresTheSavedSession();
     void noSavedSessionIsNoNews();
     void expiredSavedSessionIsSaid();
+    void windowLayoutIsKeptBetweenRuns();
 
 private:
     void signInThroughDialog(const QString &password = QStringLiteral("demo-password"));
@@ -245,4 +247,38 @@ void AppControllerTest::expiredSavedSessionIsSaid()
 }
 
 QTEST_MAIN(AppControllerTest)
+// Size, position and splitters come back as the user left them.
+void AppControllerTest::windowLayoutIsKeptBetweenRuns()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    ExplorerWindow *explorer = m_app->explorer();
+    explorer->resize(1250, 700);
+    QTRY_COMPARE(explorer->size(), QSize(1250, 700));
+    auto *splitter = explorer->findChild<QSplitter *>(QStringLiteral("mainSplitter"));
+    QVERIFY(splitter);
+    QTRY_VERIFY(splitter->width() > 800); // laid out at the new size
+    const int total = splitter->sizes().at(0) + splitter->sizes().at(1);
+    splitter->setSizes({300, total - 300});
+    QCOMPARE(splitter->sizes().at(0), 300); // not the default (210), or the test proves nothing
+
+    m_app.reset(); // quitting saves the layout
+    m_settings->sync();
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    ExplorerWindow *again = m_app->explorer();
+    QCOMPARE(again->size(), QSize(1250, 700));
+    again->show();
+    QVERIFY(QTest::qWaitForWindowExposed(again));
+    QTRY_COMPARE(again->findChild<QSplitter *>(QStringLiteral("mainSplitter"))->sizes().at(0),
+                 300);
+
+    // A damaged value is ignored: the defaults stay, nothing breaks.
+    m_app.reset();
+    m_settings->setValue(QStringLiteral("window/geometry"), QByteArray("not a geometry"));
+    m_settings->setValue(QStringLiteral("window/mainSplitter"), QByteArray("\x01\x02"));
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    QCOMPARE(m_app->explorer()->size(), QSize(1200, 760));
+}
+
 #include "tst_appcontroller.moc"
