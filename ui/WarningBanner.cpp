@@ -62,6 +62,11 @@ void WarningBanner::setAction(const QString &label)
     m_action->setVisible(!label.isEmpty());
 }
 
+QString WarningBanner::glyph() const
+{
+    return m_icon->text();
+}
+
 void WarningBanner::applyLevel()
 {
     QString background;
@@ -85,7 +90,7 @@ void WarningBanner::applyLevel()
         background = QStringLiteral("#fdecea");
         border = QStringLiteral("#eea39c");
         foreground = QStringLiteral("#8a1c12");
-        glyph = QStringLiteral("⛔");
+        glyph = QStringLiteral("✖"); // U+2716: in DejaVu, unlike ⛔, which showed as a box
         break;
     }
     m_icon->setText(glyph);

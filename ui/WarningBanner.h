@@ -21,6 +21,7 @@ public:
     void setMessage(Level level, const QString &text);
     QString text() const;
     Level level() const { return m_level; }
+    QString glyph() const; // the level's sign, drawn in front of the text
     // An optional button next to the text; hidden when label is empty.
     void setAction(const QString &label);
 

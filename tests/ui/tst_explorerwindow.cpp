@@ -1,6 +1,7 @@
 // ExplorerWindow against a fake SimpleJWT API: what the user sees of a request and its answer.
 
 #include "ExplorerWindow.h"
+#include "WarningBanner.h"
 #include "FakeJwtApi.h"
 #include "Interceptor.h"
 #include "KeyValueTable.h"
@@ -13,6 +14,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QFontMetrics>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -55,6 +57,7 @@ private Q_SLOTS:
     void invalidHeaderIsNotSent();
     void canceledRequestIsCanceledInHistory();
     void tableClickSelectsAndDeleteRemovesTheRow();
+    void bannerSignsAreInTheFont();
 
 private:
     // Signs in again on the same session, as the sign-in dialog would.
@@ -500,4 +503,21 @@ void ExplorerWindowTest::tableClickSelectsAndDeleteRemovesTheRow()
 }
 
 QTEST_MAIN(ExplorerWindowTest)
+// Each banner's sign is drawn by the banner's own font (DejaVu on a bare Debian), not left to a
+// fallback font that may not exist and show an empty box.
+void ExplorerWindowTest::bannerSignsAreInTheFont()
+{
+    WarningBanner banner;
+    for (auto level :
+         {WarningBanner::Level::Info, WarningBanner::Level::Warning, WarningBanner::Level::Error}) {
+        banner.setMessage(level, QStringLiteral("text"));
+        const QString glyph = banner.glyph();
+        QCOMPARE(glyph.toUcs4().size(), 1);
+        QVERIFY2(QFontMetrics(banner.font()).inFontUcs4(glyph.toUcs4().first()),
+                 qPrintable(QStringLiteral("U+%1 is not in %2")
+                                    .arg(glyph.toUcs4().first(), 4, 16, QLatin1Char('0'))
+                                    .arg(banner.font().family())));
+    }
+}
+
 #include "tst_explorerwindow.moc"
