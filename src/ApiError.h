@@ -19,6 +19,7 @@ struct ApiError
         WrongCredentials, // obtain answered 401
         BadRequest, // obtain/refresh answered 400 (field messages in message)
         SessionExpired, // the refresh token is dead: sign in again
+        NoSavedSession, // a resume found nothing saved for that user: sign in, nothing is lost
         AccountDisabled, // user_inactive / user_not_found
         Storage, // the keychain failed
         Canceled,

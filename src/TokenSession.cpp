@@ -286,7 +286,7 @@ void TokenSession::resume(const QString &username)
             return; // signed in or out meanwhile
         if (result.status == StoreResult::NotFound) {
             setState(State::SignedOut);
-            Q_EMIT resumeFinished(ApiError::make(ApiError::SessionExpired,
+            Q_EMIT resumeFinished(ApiError::make(ApiError::NoSavedSession,
                                                  tr("No saved session for %1.").arg(m_username)));
             return;
         }

@@ -161,12 +161,10 @@ void AppController::onResumeFinished(const ApiError &error)
         break;
     case ApiError::Canceled:
         break;
-    case ApiError::SessionExpired:
+    case ApiError::NoSavedSession:
         // The resume was this controller's idea: that a user (a new one, say, named on the
         // command line) has no saved session is no news to them. An expired or damaged saved
-        // session is.
-        if (!isNoSavedSession(error))
-            reason = UiText::errorText(error);
+        // session (SessionExpired) is, and is said below.
         break;
     default:
         reason = UiText::errorText(error);
@@ -176,14 +174,6 @@ void AppController::onResumeFinished(const ApiError &error)
         m_dialog->setReason(reason, level, offerRetry);
     else
         showLogin(reason, level, m_resumeUser, offerRetry);
-}
-
-bool AppController::isNoSavedSession(const ApiError &error) const
-{
-    // TODO: the core tells "nothing saved" from "saved but expired or damaged" only in words;
-    // a kind of its own (or a flag on resumeFinished) would spare reading the message.
-    return error.kind == ApiError::SessionExpired && m_session && !m_session->hasTokens()
-            && error.message.startsWith(QStringLiteral("No saved session"));
 }
 
 bool AppController::explorerVisible() const

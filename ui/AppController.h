@@ -63,8 +63,6 @@ private:
     void onResumeFinished(const ApiError &error);
     void showLogin(const QString &reason, LoginDialog::ReasonLevel level, const QString &username,
                    bool offerRetry = false);
-    // The resume found nothing saved for the user (as opposed to a saved session that expired).
-    bool isNoSavedSession(const ApiError &error) const;
     void onLoginAccepted();
     void onLoginRejected();
     void onSessionExpired(const QString &reason);

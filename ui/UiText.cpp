@@ -138,6 +138,9 @@ QString errorText(const ApiError &error)
     case ApiError::SessionExpired:
         return message.isEmpty() ? QStringLiteral("Your session expired — sign in again.")
                                  : message;
+    case ApiError::NoSavedSession:
+        return message.isEmpty() ? QStringLiteral("No saved session: sign in with your password.")
+                                 : message;
     case ApiError::AccountDisabled:
         if (message.contains(QStringLiteral("disabled"), Qt::CaseInsensitive))
             return message;

@@ -240,7 +240,7 @@ void tst_Keychain::restartResumesSessionAndSignOutDeletes()
     QSignalSpy again(&third.session, &TokenSession::resumeFinished);
     third.session.resume(user);
     QVERIFY(again.wait(20000));
-    QCOMPARE(again.first().first().value<ApiError>().kind, ApiError::SessionExpired);
+    QCOMPARE(again.first().first().value<ApiError>().kind, ApiError::NoSavedSession);
 }
 
 void tst_Keychain::deadSavedSessionAsksForPassword()
