@@ -95,8 +95,17 @@ void AppController::start(const QString &server, const QString &user)
 
 void AppController::resume(const QString &username)
 {
-    m_resuming = true;
     m_resumeUser = username;
+    // A saved session sends its refresh token at once: over http:// to another computer, not
+    // before the user has agreed in this run, as for a password.
+    const QStringList cleartext = cleartextOriginsToAsk();
+    if (!cleartext.isEmpty()) {
+        qCInfo(lcUi) << "asking before restoring a session in clear from" << cleartext;
+        showLogin(QString(), LoginDialog::ReasonLevel::Info, username);
+        m_dialog->askBeforeResumingInClear(cleartext);
+        return;
+    }
+    m_resuming = true;
     qCInfo(lcUi) << "restoring the saved session of" << username;
     if (m_dialog) {
         // Retry pressed in the dialog: it shows the busy bar at once.
@@ -174,6 +183,21 @@ void AppController::onResumeFinished(const ApiError &error)
         m_dialog->setReason(reason, level, offerRetry);
     else
         showLogin(reason, level, m_resumeUser, offerRetry);
+}
+
+QStringList AppController::cleartextOriginsToAsk() const
+{
+    QStringList origins;
+    if (!m_trust)
+        return origins; // no place to keep a consent: the dialogs ask on their own
+    const ServerConfig &config = m_session->config();
+    for (const QUrl &url : {config.baseUrl, config.refreshUrl()}) {
+        const QString origin = ServerConfig::originOf(url);
+        if (CertificateTrust::sendsInClear(url) && !m_trust->isCleartextAllowed(origin)
+            && !origins.contains(origin))
+            origins << origin;
+    }
+    return origins;
 }
 
 bool AppController::explorerVisible() const

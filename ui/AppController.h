@@ -69,6 +69,9 @@ private:
     void signOut();
     void showExplorer();
     bool explorerVisible() const;
+    // The origins a resume would send the refresh token to over http:// to another computer
+    // without the user's consent in this run.
+    QStringList cleartextOriginsToAsk() const;
     void remember();
     ServerConfig configFor(const QString &server) const;
 

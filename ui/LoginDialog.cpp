@@ -433,6 +433,7 @@ void LoginDialog::trustCertificate()
 void LoginDialog::showCleartextWarning(const QStringList &origins)
 {
     m_cleartextOrigins = origins;
+    m_cleartextForResume = false;
     m_ui->securityTitleLabel->setText(tr("This server does not use HTTPS"));
     m_ui->securityTextLabel->setText(
             tr("Your password and tokens would travel unencrypted to %1: anyone on the network "
@@ -462,8 +463,23 @@ void LoginDialog::sendAnyway()
         else
             m_cleartextAllowed.insert(origin);
     }
+    const bool resume = m_cleartextForResume;
     hideSecurityPrompt();
-    signIn();
+    if (resume)
+        Q_EMIT retryRequested();
+    else
+        signIn();
+}
+
+void LoginDialog::askBeforeResumingInClear(const QStringList &origins)
+{
+    showCleartextWarning(origins);
+    m_cleartextForResume = true;
+    m_ui->securityTextLabel->setText(
+            tr("Your saved session would be restored over an unencrypted connection to %1: "
+               "anyone on the network could read and reuse its token. Use an https:// address "
+               "if the server has one.")
+                    .arg(origins.join(QStringLiteral(", "))));
 }
 
 bool LoginDialog::isCleartextAllowed(const QString &origin) const
@@ -474,6 +490,7 @@ bool LoginDialog::isCleartextAllowed(const QString &origin) const
 void LoginDialog::hideSecurityPrompt()
 {
     m_cleartextOrigins.clear();
+    m_cleartextForResume = false;
     m_certificateProblem.reset();
     if (!m_ui->securityFrame->isVisibleTo(this))
         return;

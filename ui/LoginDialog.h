@@ -50,6 +50,9 @@ public:
     bool isRetryOffered() const;
     // Shows the busy state while the app restores a saved session on its own.
     void setRestoring(bool restoring, const QString &username = QString());
+    // The saved session would be restored over http:// to another computer: shows the cleartext
+    // warning, and Send anyway emits retryRequested() instead of signing in with a password.
+    void askBeforeResumingInClear(const QStringList &origins);
 
     ServerConfig config() const;
     QString username() const;
@@ -96,6 +99,7 @@ private:
     std::optional<CertificateTrust::Problem> m_certificateProblem; // seen by that sign-in
     QStringList m_cleartextOrigins; // the origins the cleartext warning on show is about
     QSet<QString> m_cleartextAllowed; // consent given here, when there is no CertificateTrust
+    bool m_cleartextForResume = false; // the warning on show is about a saved session
 };
 
 } // namespace Kini

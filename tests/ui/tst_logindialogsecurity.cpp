@@ -19,6 +19,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -98,6 +99,7 @@ private Q_SLOTS:
     void sendAnywaySendsOnceAgreed();
     void editingTheServerDropsTheWarning();
     void loopbackHttpSignsInWithoutWarning();
+    void savedSessionInClearWaitsForConsent();
 
 private:
     // A dialog on the app's own network (the Interceptor) with a CertificateTrust attached.
@@ -405,4 +407,51 @@ void tst_LoginDialogSecurity::loopbackHttpSignsInWithoutWarning()
 }
 
 QTEST_MAIN(tst_LoginDialogSecurity)
+// A saved session sends its refresh token at start: over http:// to another computer, the app
+// asks first, as it does before a password, and restores the session only once agreed.
+void tst_LoginDialogSecurity::savedSessionInClearWaitsForConsent()
+{
+    FakeJwtApi api(SystemClock::instance());
+    QVERIFY(api.start());
+    const QString remote
+            = QStringLiteral("http://api.remote.test:%1/api/").arg(api.server().port());
+    ServerConfig config = api.config();
+    config.baseUrl = QUrl(remote);
+    LoopbackOnlyNetwork network;
+
+    { // An earlier run signed in and kept the session.
+        TokenSession earlier(&network, m_store.get());
+        earlier.setConfig(config);
+        QSignalSpy signedIn(&earlier, &TokenSession::signInFinished);
+        earlier.signIn(QStringLiteral("demo"), QStringLiteral("demo-password"), true);
+        QVERIFY(signedIn.wait(10000));
+        QVERIFY(!signedIn.first().first().value<ApiError>().isError());
+        QTRY_COMPARE(m_store->contents().size(), 1);
+    }
+    config.save(*m_settings);
+    m_settings->setValue(QStringLiteral("session/lastServer"), remote);
+    m_settings->setValue(QStringLiteral("session/lastUser"), QStringLiteral("demo"));
+    const int before = network.created;
+
+    TokenSession session(&network, m_store.get());
+    AppController app(&network, &session, m_settings.get());
+    app.setCertificateTrust(m_trust.get());
+    QSignalSpy states(&session, &TokenSession::stateChanged);
+    app.start();
+
+    QTRY_VERIFY(app.loginDialog() && app.loginDialog()->isVisible());
+    const QString text = app.loginDialog()->securityText();
+    QVERIFY2(text.contains(QStringLiteral("saved session would be restored over an unencrypted")),
+             qPrintable(text));
+    QCOMPARE(network.created, before); // not a byte sent, the keychain not even read
+    QVERIFY(states.isEmpty());
+    QVERIFY(!app.explorer()->isVisible());
+
+    QTest::mouseClick(child<QPushButton>(app.loginDialog(), "sendAnywayButton"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(app.explorer()->isVisible(), 10000);
+    QCOMPARE(session.state(), TokenSession::State::Active);
+    QCOMPARE(api.refreshCalls(), 1);
+    QCOMPARE(api.obtainCalls(), 1); // the earlier run's: no password was needed
+}
+
 #include "tst_logindialogsecurity.moc"
