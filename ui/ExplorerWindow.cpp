@@ -380,14 +380,15 @@ void ExplorerWindow::updateSessionInfo()
     const ServerConfig &config = m_session->config();
     m_editor->setConfig(config);
 
-    const TokenSession::State state = m_session->state();
     // Elided: a long base URL must not make the status bar, and so the window, wider.
     const QString server = config.isValid() ? config.baseUrl.toDisplayString() : tr("no server");
     m_serverLabel->setText(m_serverLabel->fontMetrics().elidedText(server, Qt::ElideMiddle, 360));
     m_serverLabel->setToolTip(server);
-    m_userLabel->setText(m_session->username().isEmpty() ? QString()
-                                                         : tr("as %1").arg(m_session->username()));
-    m_userLabel->setVisible(!m_session->username().isEmpty());
+    const TokenSession::State state = m_session->state();
+    // Signed out, the session still knows the last user (for the dialog), but nobody is "as".
+    const bool showUser = !m_session->username().isEmpty() && state != TokenSession::State::SignedOut;
+    m_userLabel->setText(showUser ? tr("as %1").arg(m_session->username()) : QString());
+    m_userLabel->setVisible(showUser);
 
     QString color = QStringLiteral("#607d8b");
     if (state == TokenSession::State::Active)
@@ -410,7 +411,7 @@ void ExplorerWindow::updateSessionInfo()
     const QString user = m_session->username();
     setWindowTitle(config.isValid()
                            ? tr("%1 — %2 — Kini Explorer")
-                                     .arg(user.isEmpty() ? tr("signed out") : user, config.origin())
+                                     .arg(showUser ? user : tr("signed out"), config.origin())
                            : tr("Kini Explorer"));
 }
 

@@ -175,6 +175,10 @@ void LoginFlowTest::signInSendSignOut()
     QVERIFY2(explorer->bannerTexts().join(QLatin1Char(' ')).contains(QStringLiteral("signed out")),
              qPrintable(explorer->bannerTexts().join(QLatin1Char('|'))));
     QVERIFY(explorer->signInAction()->isEnabled());
+    QVERIFY2(!explorer->statusBarText().contains(QStringLiteral("as demo")),
+             qPrintable(explorer->statusBarText()));
+    QVERIFY2(explorer->windowTitle().startsWith(QStringLiteral("signed out")),
+             qPrintable(explorer->windowTitle()));
     explorer->signInAction()->trigger();
     QTRY_VERIFY(m_app->loginDialog() && m_app->loginDialog()->isVisible());
     QCOMPARE(m_app->loginDialog()->username(), QStringLiteral("demo"));
