@@ -2,6 +2,7 @@
 
 #include <QNetworkReply>
 
+#include "CertificatePrompt.h"
 #include "CertificateTrust.h"
 #include "ExplorerWindow.h"
 #include "KiniLog.h"
@@ -9,6 +10,7 @@
 #include "UiText.h"
 
 #include <QSettings>
+#include <QStatusBar>
 #include <QTimer>
 
 namespace Kini {
@@ -183,6 +185,38 @@ void AppController::onResumeFinished(const ApiError &error)
         m_dialog->setReason(reason, level, offerRetry);
     else
         showLogin(reason, level, m_resumeUser, offerRetry);
+}
+
+void AppController::setCertificateTrust(CertificateTrust *trust)
+{
+    if (m_trust)
+        m_trust->disconnect(this);
+    m_trust = trust;
+    if (trust)
+        connect(trust, &CertificateTrust::untrustedCertificate, this,
+                &AppController::onUntrustedCertificate);
+}
+
+void AppController::onUntrustedCertificate(const CertificateTrust::Problem &problem)
+{
+    // The sign-in dialog shows its own; one question at a time; and a certificate the user
+    // already said no to in this run is not asked about on every refresh retry.
+    if (m_dialog || m_certificatePrompt || !explorerVisible())
+        return;
+    const QByteArray key = problem.origin.toUtf8() + ' '
+            + CertificateTrust::digestOf(problem.certificate()).toHex();
+    if (m_certificatesDismissed.contains(key))
+        return;
+    qCInfo(lcUi) << "asking about the certificate of" << problem.origin;
+    auto *prompt = new CertificatePrompt(m_trust, problem, explorer());
+    m_certificatePrompt = prompt;
+    connect(prompt, &QDialog::finished, prompt, &QObject::deleteLater);
+    connect(prompt, &QDialog::rejected, this, [this, key] { m_certificatesDismissed.insert(key); });
+    connect(prompt, &QDialog::accepted, this, [this] {
+        explorer()->statusBar()->showMessage(
+                tr("Certificate trusted. Send the request again."), 8000);
+    });
+    prompt->open();
 }
 
 QStringList AppController::cleartextOriginsToAsk() const

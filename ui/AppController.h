@@ -2,10 +2,13 @@
 
 #include "ApiError.h"
 #include "LoginDialog.h"
+#include "CertificatePrompt.h"
+#include "CertificateTrust.h"
 #include "ServerConfig.h"
 
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <memory>
 
@@ -44,12 +47,15 @@ public:
     // server and user come from the command line; empty means "the last ones used".
     void start(const QString &server = QString(), const QString &user = QString());
 
-    // Certificate pins and cleartext consent for the sign-in dialogs; set before start().
-    void setCertificateTrust(CertificateTrust *trust) { m_trust = trust; }
+    // Certificate pins and cleartext consent for the sign-in dialogs; set before start(). A
+    // certificate refused while the explorer is in use is asked about over it.
+    void setCertificateTrust(CertificateTrust *trust);
 
     // Built on first use: start() asks for a saved session first, so that the keychain and the
     // server work while the window is being built.
     ExplorerWindow *explorer();
+    // The question about a refused certificate on show over the explorer, else nullptr.
+    CertificatePrompt *certificatePrompt() const { return m_certificatePrompt; }
     // The sign-in dialog while one is open, else nullptr.
     LoginDialog *loginDialog() const { return m_dialog; }
     // How long a resume may run before the dialog appears with a busy bar (default 400 ms).
@@ -66,6 +72,7 @@ private:
     void onLoginAccepted();
     void onLoginRejected();
     void onSessionExpired(const QString &reason);
+    void onUntrustedCertificate(const CertificateTrust::Problem &problem);
     void signOut();
     void showExplorer();
     bool explorerVisible() const;
@@ -81,6 +88,8 @@ private:
     QSettings *m_settings;
     std::unique_ptr<ExplorerWindow> m_explorer;
     QPointer<LoginDialog> m_dialog;
+    QPointer<CertificatePrompt> m_certificatePrompt;
+    QSet<QByteArray> m_certificatesDismissed; // origin + digest the user closed the prompt on
     QString m_resumeUser;
     QString m_explorerUser; // whose requests the explorer's history holds
     bool m_resuming = false;

@@ -6,6 +6,8 @@
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QFormLayout>
+#include <QSslError>
+#include <QUrl>
 #include <QLabel>
 
 #include <algorithm>
@@ -105,6 +107,78 @@ void CertificateView::setCertificate(const QSslCertificate &certificate)
     m_validity->setText(validity);
 
     m_fingerprint->setText(twoLineFingerprint(CertificateTrust::digestOf(certificate)));
+}
+
+QString CertificateView::problemTitle(const CertificateTrust::Problem &problem)
+{
+    if (!problem.overridable)
+        return tr("The server's certificate cannot be accepted");
+    if (problem.certificateChanged())
+        return tr("The server's certificate has changed");
+    return tr("The server's certificate is not trusted");
+}
+
+QStringList CertificateView::problemLines(const CertificateTrust::Problem &problem)
+{
+    QStringList lines;
+    auto add = [&lines](const QString &line) {
+        if (!lines.contains(line))
+            lines << line;
+    };
+    for (const QSslError &error : problem.errors) {
+        const QSslCertificate certificate
+                = error.certificate().isNull() ? problem.certificate() : error.certificate();
+        switch (error.error()) {
+        case QSslError::SelfSignedCertificate:
+            add(tr("It is self-signed: no certificate authority vouches for it."));
+            break;
+        case QSslError::SelfSignedCertificateInChain:
+        case QSslError::UnableToGetLocalIssuerCertificate:
+        case QSslError::UnableToGetIssuerCertificate:
+        case QSslError::UnableToVerifyFirstCertificate:
+            add(tr("It was issued by an authority this computer does not know."));
+            break;
+        case QSslError::HostNameMismatch:
+            add(tr("It was issued for other names than %1.")
+                        .arg(QUrl(problem.origin).host()));
+            break;
+        case QSslError::CertificateExpired:
+            add(tr("It expired on %1.")
+                        .arg(UiText::utcTime(certificate.expiryDate().toMSecsSinceEpoch())));
+            break;
+        case QSslError::CertificateNotYetValid:
+            add(tr("It is not valid before %1. If that time has passed, this "
+                                "computer's clock is wrong.")
+                        .arg(UiText::utcTime(certificate.effectiveDate().toMSecsSinceEpoch())));
+            break;
+        default:
+            add(UiText::sentence(error.errorString()));
+            break;
+        }
+    }
+    return lines;
+}
+
+QString CertificateView::changedWarning(const CertificateTrust::Problem &problem)
+{
+    return tr("You trusted another certificate for %1 before. Renewed certificates change, but "
+              "so would one shown by someone intercepting the connection: trust this one only if "
+              "you expected the change.")
+            .arg(problem.origin);
+}
+
+QString CertificateView::neverAcceptedNote()
+{
+    return tr("Expired, revoked or damaged certificates are never accepted, trusted or not: the "
+              "server's administrator has to replace it.");
+}
+
+QString CertificateView::trustAdvice(const CertificateTrust::Problem &problem)
+{
+    return tr("Trust it only if you know it is your server's: compare the fingerprint with the "
+              "one your server's administrator gives you. Kini Explorer then accepts this "
+              "certificate, and no other, for %1.")
+            .arg(problem.origin);
 }
 
 } // namespace Kini

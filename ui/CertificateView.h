@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CertificateTrust.h"
+
 #include <QSslCertificate>
 #include <QWidget>
 
@@ -19,6 +21,15 @@ public:
     explicit CertificateView(QWidget *parent = nullptr);
 
     void setCertificate(const QSslCertificate &certificate);
+
+    // The words every prompt about a refused certificate uses (sign-in dialog, explorer).
+    static QString problemTitle(const CertificateTrust::Problem &problem);
+    // The certificate's problems in plain words, one line each.
+    static QStringList problemLines(const CertificateTrust::Problem &problem);
+    // For a certificate other than the one pinned: why a change needs a second look.
+    static QString changedWarning(const CertificateTrust::Problem &problem);
+    static QString neverAcceptedNote();
+    static QString trustAdvice(const CertificateTrust::Problem &problem);
 
 private:
     QLabel *addRow(const QString &title, const QString &objectName);

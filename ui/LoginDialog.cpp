@@ -3,6 +3,7 @@
 
 #include <QNetworkReply>
 
+#include "CertificateView.h"
 #include "KiniLog.h"
 #include "TokenSession.h"
 #include "UiText.h"
@@ -36,48 +37,6 @@ void styleBanner(QFrame *frame, LoginDialog::ReasonLevel level)
     frame->setStyleSheet(QStringLiteral("QFrame#%1 { %2 border-radius: 4px; }"
                                         "QLabel { border: none; background: transparent; }")
                                  .arg(frame->objectName(), colors));
-}
-
-// The certificate's problems in plain words, one line each.
-QStringList problemLines(const CertificateTrust::Problem &problem)
-{
-    QStringList lines;
-    auto add = [&lines](const QString &line) {
-        if (!lines.contains(line))
-            lines << line;
-    };
-    for (const QSslError &error : problem.errors) {
-        const QSslCertificate certificate
-                = error.certificate().isNull() ? problem.certificate() : error.certificate();
-        switch (error.error()) {
-        case QSslError::SelfSignedCertificate:
-            add(LoginDialog::tr("It is self-signed: no certificate authority vouches for it."));
-            break;
-        case QSslError::SelfSignedCertificateInChain:
-        case QSslError::UnableToGetLocalIssuerCertificate:
-        case QSslError::UnableToGetIssuerCertificate:
-        case QSslError::UnableToVerifyFirstCertificate:
-            add(LoginDialog::tr("It was issued by an authority this computer does not know."));
-            break;
-        case QSslError::HostNameMismatch:
-            add(LoginDialog::tr("It was issued for other names than %1.")
-                        .arg(QUrl(problem.origin).host()));
-            break;
-        case QSslError::CertificateExpired:
-            add(LoginDialog::tr("It expired on %1.")
-                        .arg(UiText::utcTime(certificate.expiryDate().toMSecsSinceEpoch())));
-            break;
-        case QSslError::CertificateNotYetValid:
-            add(LoginDialog::tr("It is not valid before %1. If that time has passed, this "
-                                "computer's clock is wrong.")
-                        .arg(UiText::utcTime(certificate.effectiveDate().toMSecsSinceEpoch())));
-            break;
-        default:
-            add(UiText::sentence(error.errorString()));
-            break;
-        }
-    }
-    return lines;
 }
 
 } // namespace
@@ -373,38 +332,23 @@ void LoginDialog::showCertificateProblem(const CertificateTrust::Problem &proble
 {
     const bool canTrust = m_trust && problem.overridable;
     QStringList text;
-    QString title;
-    if (!problem.overridable) {
-        title = tr("The server's certificate cannot be accepted");
-    } else if (problem.certificateChanged()) {
-        title = tr("The server's certificate has changed");
-        text << tr("You trusted another certificate for %1 before. Renewed certificates change, "
-                   "but so would one shown by someone intercepting the connection: trust this "
-                   "one only if you expected the change.")
-                        .arg(problem.origin);
-    } else {
-        title = tr("The server's certificate is not trusted");
-    }
+    const QString title = CertificateView::problemTitle(problem);
+    if (problem.overridable && problem.certificateChanged())
+        text << CertificateView::changedWarning(problem);
     text << tr("Nothing was sent to %1, neither your password nor a token. This computer does "
                "not trust the server's certificate:")
                     .arg(problem.origin);
-    const QStringList lines = problemLines(problem);
+    const QStringList lines = CertificateView::problemLines(problem);
     for (const QString &line : lines)
         text << QStringLiteral("•  ") + line;
-    if (!problem.overridable) {
-        text << tr("Expired, revoked or damaged certificates are never accepted, trusted or not: "
-                   "the server's administrator has to replace it.");
-    }
+    if (!problem.overridable)
+        text << CertificateView::neverAcceptedNote();
 
     m_ui->securityTitleLabel->setText(title);
     m_ui->securityTextLabel->setText(text.join(u'\n'));
     m_ui->certificateView->setCertificate(problem.certificate());
     m_ui->certificateView->setVisible(!problem.certificate().isNull());
-    m_ui->securityAdviceLabel->setText(
-            tr("Trust it only if you know it is your server's: compare the fingerprint with the "
-               "one your server's administrator gives you. Kini Explorer then accepts this "
-               "certificate, and no other, for %1.")
-                    .arg(problem.origin));
+    m_ui->securityAdviceLabel->setText(CertificateView::trustAdvice(problem));
     m_ui->securityAdviceLabel->setVisible(canTrust);
     m_ui->trustButton->setVisible(canTrust);
     m_ui->sendAnywayButton->hide();

@@ -3,12 +3,15 @@
 // with certificates made by openssl at test time); a password for http:// on another computer
 // waits for "Send anyway". No test here sends anything beyond 127.0.0.1.
 #include "AppController.h"
+#include "CertificatePrompt.h"
 #include "CertificateTrust.h"
 #include "ExplorerWindow.h"
 #include "FakeJwtApi.h"
 #include "HttpsJwtApi.h"
 #include "Interceptor.h"
 #include "LoginDialog.h"
+#include "RequestEditor.h"
+#include "ResponseView.h"
 #include "SecretStore.h"
 #include "TestCertificate.h"
 #include "TokenSession.h"
@@ -100,8 +103,15 @@ private Q_SLOTS:
     void editingTheServerDropsTheWarning();
     void loopbackHttpSignsInWithoutWarning();
     void savedSessionInClearWaitsForConsent();
+    void certificateChangedInSessionIsAskedAbout();
+    void dismissedCertificateIsNotAskedAgain();
 
 private:
+    // Signed in to server through the app (its certificate pinned), explorer on show; then the
+    // pin moves to another certificate, as if the server's had changed under a running session.
+    void signInThenChangeCertificate(AppController *app, HttpsJwtApi *server);
+    // Sends GET me/ from the explorer and waits for the answer's status (0: none, e.g. TLS).
+    int sendFromExplorer(AppController *app);
     // A dialog on the app's own network (the Interceptor) with a CertificateTrust attached.
     LoginDialog *openDialog();
 
@@ -452,6 +462,89 @@ void tst_LoginDialogSecurity::savedSessionInClearWaitsForConsent()
     QCOMPARE(session.state(), TokenSession::State::Active);
     QCOMPARE(api.refreshCalls(), 1);
     QCOMPARE(api.obtainCalls(), 1); // the earlier run's: no password was needed
+}
+
+void tst_LoginDialogSecurity::signInThenChangeCertificate(AppController *app,
+                                                           HttpsJwtApi *server)
+{
+    QVERIFY(m_trust->pin(server->origin(), m_certificate.certificate()));
+    app->setCertificateTrust(m_trust.get());
+    app->start();
+    LoginDialog *dialog = app->loginDialog();
+    QVERIFY(dialog);
+    fill(dialog, server->config().baseUrl.toString(), QStringLiteral("demo-password"));
+    clickSignIn(dialog);
+    QTRY_VERIFY_WITH_TIMEOUT(app->explorer()->isVisible(), 10000);
+    QVERIFY(m_trust->pin(server->origin(), m_otherCertificate.certificate()));
+    m_network->clearConnectionCache(); // a changed certificate comes with a new connection
+}
+
+int tst_LoginDialogSecurity::sendFromExplorer(AppController *app)
+{
+    ExplorerWindow *explorer = app->explorer();
+    RequestEditor *editor = explorer->requestEditor();
+    editor->urlEdit()->setText(QStringLiteral("me/"));
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    if (!QTest::qWaitFor([explorer] { return !explorer->isRequestRunning(); }, 10000))
+        return -1;
+    return explorer->responseView()->statusCode();
+}
+
+// The server's certificate changes while the explorer is in use: the request is stopped in the
+// handshake, and the app asks about the new certificate over the explorer. Trusting it pins it,
+// and the request goes through when sent again.
+void tst_LoginDialogSecurity::certificateChangedInSessionIsAskedAbout()
+{
+    HttpsJwtApi server;
+    QVERIFY(server.start(m_certificate));
+    AppController app(m_network.get(), m_session.get(), m_settings.get());
+    signInThenChangeCertificate(&app, &server);
+    const int before = server.requestCount();
+
+    expectRefusal();
+    QCOMPARE(sendFromExplorer(&app), 0);
+    QCOMPARE(server.requestCount(), before); // nothing went through, the token included
+    QTRY_VERIFY(app.certificatePrompt() && app.certificatePrompt()->isVisible());
+    CertificatePrompt *prompt = app.certificatePrompt();
+    QCOMPARE(prompt->parentWidget(), app.explorer());
+    QCOMPARE(prompt->windowModality(), Qt::WindowModal);
+    QVERIFY2(prompt->text().contains(QStringLiteral("certificate has changed")),
+             qPrintable(prompt->text()));
+    QVERIFY2(prompt->text().contains(QStringLiteral("You trusted another certificate")),
+             qPrintable(prompt->text()));
+    QVERIFY(prompt->trustButton());
+
+    QTest::mouseClick(prompt->trustButton(), Qt::LeftButton);
+    QTRY_VERIFY(!app.certificatePrompt());
+    QCOMPARE(m_trust->pinnedDigest(server.origin()),
+             CertificateTrust::digestOf(m_certificate.certificate()));
+    QCOMPARE(sendFromExplorer(&app), 200);
+    QCOMPARE(m_session->state(), TokenSession::State::Active);
+}
+
+// Closing the prompt changes nothing, and the same certificate is not asked about again in
+// this run (the session's refresh retries would otherwise bring it back every time).
+void tst_LoginDialogSecurity::dismissedCertificateIsNotAskedAgain()
+{
+    HttpsJwtApi server;
+    QVERIFY(server.start(m_certificate));
+    AppController app(m_network.get(), m_session.get(), m_settings.get());
+    signInThenChangeCertificate(&app, &server);
+
+    expectRefusal();
+    QCOMPARE(sendFromExplorer(&app), 0);
+    QTRY_VERIFY(app.certificatePrompt() && app.certificatePrompt()->isVisible());
+    QTest::keyClick(app.certificatePrompt(), Qt::Key_Escape);
+    QTRY_VERIFY(!app.certificatePrompt());
+    QCOMPARE(m_trust->pinnedDigest(server.origin()),
+             CertificateTrust::digestOf(m_otherCertificate.certificate()));
+
+    expectRefusal();
+    QCOMPARE(sendFromExplorer(&app), 0);
+    QVERIFY(!app.certificatePrompt());
+    const QString shown = app.explorer()->responseView()->statusText() + u' '
+            + app.explorer()->responseView()->noticeText();
+    QVERIFY2(shown.contains(QStringLiteral("certificate"), Qt::CaseInsensitive), qPrintable(shown));
 }
 
 #include "tst_logindialogsecurity.moc"
