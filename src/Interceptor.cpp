@@ -27,7 +27,10 @@ Interceptor::~Interceptor()
 QNetworkReply *Interceptor::createRequest(Operation op, const QNetworkRequest &request,
                                           QIODevice *outgoingData)
 {
-    if (request.attribute(BypassAttribute).toBool())
+    // Token calls; and connectToHost(), whose "preconnect-http(s)" request opens a connection
+    // and sends nothing.
+    if (request.attribute(BypassAttribute).toBool()
+        || request.url().scheme().startsWith(QLatin1String("preconnect-")))
         return QNetworkAccessManager::createRequest(op, request, outgoingData);
 
     // The device Qt hands us dies with the reply it was meant for, and a replay needs the same

@@ -272,6 +272,21 @@ void TokenSession::finishSignIn(QNetworkReply *reply)
     Q_EMIT signInFinished(ApiError());
 }
 
+void TokenSession::preconnect()
+{
+    // A resume ends in a refresh: the connection it needs (and over https the TLS handshake,
+    // judged like any other) is opened while the keychain is read, by Qt's network thread.
+    // Nothing is sent on it until the refresh; a connection nobody uses is closed by Qt.
+    const QUrl url = m_config.refreshUrl();
+    const QString scheme = url.scheme().toLower();
+    if (!url.isValid() || url.host().isEmpty())
+        return;
+    if (scheme == QLatin1String("https"))
+        m_network->connectToHostEncrypted(url.host(), quint16(url.port(443)));
+    else if (scheme == QLatin1String("http"))
+        m_network->connectToHost(url.host(), quint16(url.port(80)));
+}
+
 void TokenSession::resume(const QString &username)
 {
     m_username = username;
@@ -280,6 +295,7 @@ void TokenSession::resume(const QString &username)
     const QString key = m_config.sessionKey(username);
     qCInfo(lcAuth) << "resuming the saved session for" << username << "at" << m_config.origin();
     startupMark("keychain read asked");
+    preconnect();
     m_store->read(key, this, [this](const StoreResult &result) {
         startupMark("keychain answered");
         if (m_state != State::Resuming)

@@ -117,6 +117,7 @@ Q_SIGNALS:
     void clockOffsetChanged(qint64 offsetMs);
 
 private:
+    void preconnect();
     void setState(State state);
     void setTokens(const QByteArray &access, const QByteArray &refresh);
     void planNextRefresh();

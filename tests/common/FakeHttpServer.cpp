@@ -381,6 +381,7 @@ void FakeHttpServer::closeAllConnections()
 void FakeHttpServer::onNewConnection()
 {
     while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+        ++m_connectionsAccepted;
         auto *connection = new Connection(socket);
         connect(socket, &QTcpSocket::readyRead, connection,
                 [this, connection] { onReadyRead(connection); });

@@ -69,6 +69,7 @@ public:
     QList<Request> requests() const { return m_requests; }
     int count(const QByteArray &method, const QByteArray &path) const;
     void clearRequests() { m_requests.clear(); }
+    int connectionsAccepted() const { return m_connectionsAccepted; }
     // Closes every open connection (e.g. ones left hanging by NeverAnswer).
     void closeAllConnections();
 
@@ -90,4 +91,5 @@ private:
     QList<QPair<QPair<QByteArray, QByteArray>, Handler>> m_routes;
     Handler m_fallback;
     QList<Request> m_requests;
+    int m_connectionsAccepted = 0;
 };

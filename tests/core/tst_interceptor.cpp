@@ -79,6 +79,43 @@ InterceptedReply *intercepted(QNetworkReply *reply)
     return qobject_cast<InterceptedReply *>(reply);
 }
 
+// A keychain that answers only when the test says so.
+class HeldSecretStore final : public SecretStore
+{
+public:
+    QByteArray saved;
+    Callback pending;
+    QPointer<QObject> pendingContext;
+
+    void read(const QString &, QObject *context, Callback done) override
+    {
+        pendingContext = context;
+        pending = std::move(done);
+    }
+    void write(const QString &, const QByteArray &secret, QObject *context, Callback done) override
+    {
+        saved = secret;
+        answerLater(context, std::move(done));
+    }
+    void remove(const QString &, QObject *context, Callback done) override
+    {
+        answerLater(context, std::move(done));
+    }
+    // As the contract says: later, and never once the store or the context is gone.
+    void answerLater(QObject *context, Callback done)
+    {
+        if (done)
+            QTimer::singleShot(0, context ? context : this, [done] { done(StoreResult()); });
+    }
+    void answer()
+    {
+        StoreResult result;
+        result.secret = saved;
+        if (pending && pendingContext)
+            pending(result);
+    }
+};
+
 } // namespace
 
 class tst_Interceptor : public QObject
@@ -88,6 +125,7 @@ class tst_Interceptor : public QObject
 private Q_SLOTS:
     void init() { m_rig = std::make_unique<Rig>(); }
     void cleanup() { m_rig.reset(); }
+    void resumeConnectsWhileTheKeychainIsRead();
 
     void attachesTokenOnlyToApiOrigin();
     void requestBeforeSignInGoesOutWithoutToken();
@@ -902,4 +940,33 @@ void tst_Interceptor::abortWhileWaitingForRefresh()
 }
 
 QTEST_GUILESS_MAIN(tst_Interceptor)
+// A resume ends in a refresh: its connection is opened while the keychain is still being read,
+// and the refresh then uses it (no second connection); nothing is sent before the keychain
+// answers.
+void tst_Interceptor::resumeConnectsWhileTheKeychainIsRead()
+{
+    FakeJwtApi &api = m_rig->api;
+    QVERIFY(m_rig->signIn());
+    HeldSecretStore store;
+    store.saved = m_rig->session.refreshToken().raw();
+    Interceptor net;
+    TokenSession session(&net, &store, &m_rig->clock);
+    session.setConfig(api.config());
+    net.setSession(&session);
+    const int connectionsBefore = api.server().connectionsAccepted();
+    const qsizetype requestsBefore = api.server().requests().size();
+
+    QSignalSpy resumed(&session, &TokenSession::resumeFinished);
+    session.resume(api.username);
+    QTRY_COMPARE(api.server().connectionsAccepted(), connectionsBefore + 1);
+    QCOMPARE(api.server().requests().size(), requestsBefore); // connected, nothing sent
+    QVERIFY(resumed.isEmpty());
+
+    store.answer();
+    QVERIFY(resumed.wait(5000));
+    QVERIFY(!resumed.first().first().value<ApiError>().isError());
+    QCOMPARE(api.server().requests().size(), requestsBefore + 1); // the refresh
+    QCOMPARE(api.server().connectionsAccepted(), connectionsBefore + 1);
+}
+
 #include "tst_interceptor.moc"
