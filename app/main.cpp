@@ -83,6 +83,8 @@ int main(int argc, char *argv[])
     Q_INIT_RESOURCE(resources);
     QApplication app(argc, argv);
     Kini::startupMark("application made");
+    // AppController decides when to end (it may wait for a refresh after the last window).
+    QApplication::setQuitOnLastWindowClosed(false);
     setApplicationNames();
     QApplication::setDesktopFileName(QStringLiteral("kini-explorer"));
 

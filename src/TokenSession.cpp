@@ -5,6 +5,7 @@
 #include "SecretStore.h"
 #include "TokenResponse.h"
 
+#include <utility>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -586,8 +587,11 @@ void TokenSession::saveRefreshToken()
             m_config.sessionKey(m_username), token, this, [this, token](const StoreResult &result) {
                 if (result.ok()) {
                     m_savedRefresh = token;
+                    if (std::exchange(m_storageFailing, false))
+                        Q_EMIT storageRecovered();
                     return;
                 }
+                m_storageFailing = true;
                 Q_EMIT storageWarning(tr("Could not save your session to the keychain: %1 You stay "
                                          "signed in for now, but the next start will ask for your "
                                          "password.")

@@ -110,6 +110,8 @@ Q_SIGNALS:
     // The account works again (an authorized call succeeded, or a new sign-in).
     void accountEnabled();
     void storageWarning(const QString &message); // the keychain failed; the session goes on
+    // A save to the keychain worked again after storageWarning(): the warning no longer holds.
+    void storageRecovered();
     void signedOut();
     // The blacklist call made at sign-out ended (kind None: the server revoked the token).
     void revokeFinished(const Kini::ApiError &error);
@@ -129,6 +131,7 @@ private:
     void saveRefreshToken();
     QNetworkReply *postJson(const QUrl &url, const QByteArray &body, int timeoutMs);
 
+    bool m_storageFailing = false; // the last save of the refresh token failed
     QNetworkAccessManager *m_network;
     SecretStore *m_store;
     const Clock *m_clock;

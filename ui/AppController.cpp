@@ -19,6 +19,8 @@ namespace {
 const QString kLastServerKey = QStringLiteral("session/lastServer");
 const QString kLastUserKey = QStringLiteral("session/lastUser");
 const QString kKeepKey = QStringLiteral("session/keepSignedIn");
+// How long quitting waits for a refresh in flight.
+constexpr int kQuitWaitMs = 10000;
 } // namespace
 
 AppController::AppController(QNetworkAccessManager *network, TokenSession *session,
@@ -39,7 +41,7 @@ ExplorerWindow *AppController::explorer()
     m_explorer = std::make_unique<ExplorerWindow>(m_network, m_session);
     m_explorer->restoreLayout(*m_settings);
     connect(m_explorer.get(), &ExplorerWindow::signOutRequested, this, &AppController::signOut);
-    connect(m_explorer.get(), &ExplorerWindow::quitRequested, this, &AppController::quitRequested);
+    connect(m_explorer.get(), &ExplorerWindow::quitRequested, this, &AppController::quit);
     connect(m_explorer.get(), &ExplorerWindow::signInRequested, this, [this] {
         const bool expired = m_session && m_session->state() == TokenSession::State::Expired;
         showLogin(expired ? tr("Your session expired — sign in again.") : QString(),
@@ -234,6 +236,31 @@ QStringList AppController::cleartextOriginsToAsk() const
     return origins;
 }
 
+void AppController::quit()
+{
+    if (m_quitting)
+        return;
+    m_quitting = true;
+    if (m_session && m_session->isRefreshing()) {
+        // With rotation the server may have replaced the refresh token already: the answer on
+        // its way holds the only copy of the new one, and the old one is refused from now on.
+        // The windows go at once; the application once the answer is in and saved (keychain
+        // writes still running are waited for at the very end), or after kQuitWaitMs.
+        qCInfo(lcUi) << "waiting for the refresh in flight before quitting";
+        if (m_dialog)
+            m_dialog->hide();
+        if (m_certificatePrompt)
+            m_certificatePrompt->hide();
+        if (m_explorer)
+            m_explorer->hide();
+        connect(m_session, &TokenSession::refreshFinished, this, &AppController::quitRequested,
+                Qt::SingleShotConnection);
+        QTimer::singleShot(kQuitWaitMs, this, &AppController::quitRequested);
+        return;
+    }
+    Q_EMIT quitRequested();
+}
+
 bool AppController::explorerVisible() const
 {
     return m_explorer && m_explorer->isVisible();
@@ -292,7 +319,7 @@ void AppController::onLoginRejected()
 {
     m_dialog = nullptr;
     if (!explorerVisible())
-        Q_EMIT quitRequested();
+        quit();
 }
 
 void AppController::onSessionExpired(const QString &reason)

@@ -61,7 +61,12 @@ public:
     // How long a resume may run before the dialog appears with a busy bar (default 400 ms).
     void setResumeGraceMs(int ms) { m_resumeGraceMs = ms; }
 
+    // Quits, unless a refresh is in flight: then the windows close at once and quitRequested()
+    // follows its answer (bounded), so that a rotated token is not lost.
+    void quit();
+
 Q_SIGNALS:
+    // The application should end now.
     void quitRequested();
 
 private:
@@ -93,6 +98,7 @@ private:
     QString m_resumeUser;
     QString m_explorerUser; // whose requests the explorer's history holds
     bool m_resuming = false;
+    bool m_quitting = false;
     bool m_explorerShown = false; // its layout is saved on the way out only if it was used
     int m_resumeGraceMs = 400;
 };

@@ -179,6 +179,10 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
 
     connect(session, &TokenSession::stateChanged, this, &ExplorerWindow::updateSessionInfo);
     connect(session, &TokenSession::tokensChanged, this, &ExplorerWindow::updateSessionInfo);
+    connect(session, &TokenSession::storageRecovered, this, [this] {
+        m_storageWarnedInSignIn = false;
+        m_storageBanner->hide();
+    });
     connect(session, &TokenSession::storageWarning, this, [this](const QString &message) {
         m_storageWarnedInSignIn = true;
         m_storageBanner->setMessage(WarningBanner::Level::Warning, UiText::storageWarning(message));

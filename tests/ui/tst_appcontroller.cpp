@@ -9,6 +9,7 @@
 #include "RequestEditor.h"
 #include "ResponseView.h"
 #include "SecretStore.h"
+#include "TestTokens.h"
 
 #include "TokenSession.h"
 
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void noSavedSessionIsNoNews();
     void expiredSavedSessionIsSaid();
     void windowLayoutIsKeptBetweenRuns();
+    void quittingWaitsForTheRefreshInFlight();
 
 private:
     void signInThroughDialog(const QString &password = QStringLiteral("demo-password"));
@@ -279,6 +281,38 @@ void AppControllerTest::windowLayoutIsKeptBetweenRuns()
     m_settings->setValue(QStringLiteral("window/mainSplitter"), QByteArray("\x01\x02"));
     m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
     QCOMPARE(m_app->explorer()->size(), QSize(1200, 760));
+}
+
+// With rotation, a refresh in flight may already have replaced the token on the server: closing
+// the window hides it at once, but the application ends only once the answer is in, so the new
+// token reaches the keychain and the next start can resume.
+void AppControllerTest::quittingWaitsForTheRefreshInFlight()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    const QByteArray before = m_session->refreshToken().raw();
+    m_api->refreshDelayMs = 600;
+    QVERIFY(m_session->refresh());
+    QVERIFY(m_session->isRefreshing());
+
+    bool refreshingWhenQuit = true;
+    QSignalSpy quit(m_app.get(), &AppController::quitRequested);
+    connect(m_app.get(), &AppController::quitRequested, this,
+            [&] { refreshingWhenQuit = m_session->isRefreshing(); });
+    m_app->explorer()->close();
+    QVERIFY(!m_app->explorer()->isVisible());
+    QCOMPARE(quit.count(), 0);
+
+    QVERIFY(quit.wait(10000));
+    QVERIFY(!refreshingWhenQuit);
+    QCOMPARE(m_api->refreshCalls(), 1);
+    const QByteArray rotated = m_session->refreshToken().raw();
+    QVERIFY(rotated != before);
+    QTRY_VERIFY(!m_store->contents().isEmpty());
+    KINI_COMPARE_SECRET(m_store->contents().value(m_session->config().sessionKey(
+                                QStringLiteral("demo"))),
+                        rotated);
 }
 
 #include "tst_appcontroller.moc"

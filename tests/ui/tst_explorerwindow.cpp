@@ -58,6 +58,7 @@ private Q_SLOTS:
     void canceledRequestIsCanceledInHistory();
     void tableClickSelectsAndDeleteRemovesTheRow();
     void bannerSignsAreInTheFont();
+    void storageWarningGoesWhenASaveWorksAgain();
 
 private:
     // Signs in again on the same session, as the sign-in dialog would.
@@ -385,6 +386,22 @@ void ExplorerWindowTest::storageWarningOfTheNewSignInStays()
     QTRY_VERIFY(m_window->bannerTexts().size() == 1
                 && m_window->bannerTexts().constFirst().contains(
                         QStringLiteral("no secret service is running")));
+}
+
+// A keychain that refused a save and then takes the next one (unlocked meanwhile): the warning
+// that the next start will ask for the password no longer holds, and goes.
+void ExplorerWindowTest::storageWarningGoesWhenASaveWorksAgain()
+{
+    m_store->setFailure(StoreResult::Denied, QStringLiteral("the keychain is locked."));
+    signInAgain(true);
+    QTRY_COMPARE(m_window->bannerTexts().size(), 1);
+
+    m_store->setFailure(StoreResult::Ok);
+    QSignalSpy recovered(m_session.get(), &TokenSession::storageRecovered);
+    QVERIFY(m_session->refresh()); // rotation: the new token is saved
+    QVERIFY(recovered.wait(5000));
+    QCOMPARE(m_window->bannerTexts(), QStringList());
+    QCOMPARE(m_store->contents().size(), 1);
 }
 
 void ExplorerWindowTest::smallWindowKeepsControlsApart()
