@@ -27,6 +27,11 @@ void startupMark(const char *milestone)
     static QElapsedTimer sinceFirst;
     if (!sinceFirst.isValid())
         sinceFirst.start();
+    // The same places (a refresh, a window shown) are passed again later; start-up is over by
+    // then.
+    constexpr qint64 kStartupWindowMs = 30000;
+    if (sinceFirst.elapsed() > kStartupWindowMs)
+        return;
     qCDebug(lcStartup, "%7.2f ms  %s", sinceFirst.nsecsElapsed() / 1e6, milestone);
 }
 

@@ -18,6 +18,6 @@ QString redacted(const QByteArray &secret);
 QString redacted(const QString &secret);
 
 // With kini.startup.debug on, logs how long after the first mark (made at the top of main)
-// this milestone was reached.
+// this milestone was reached; silent 30 s after that first mark.
 void startupMark(const char *milestone);
 } // namespace Kini

@@ -69,6 +69,9 @@ public:
     // An access token that may still be sent: known expiry not yet reached (with a little
     // slack), or no known expiry at all.
     bool hasUsableAccess() const;
+    // Refreshes that failed in a row (network, 5xx, odd body) with the tokens kept; 0 after one
+    // that worked.
+    int failedRefreshes() const { return m_failedRefreshes; }
     // The refresh token's known expiry has passed by the clock.
     bool refreshTokenExpired() const;
 

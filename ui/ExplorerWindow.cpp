@@ -395,14 +395,23 @@ void ExplorerWindow::updateSessionInfo()
     m_userLabel->setVisible(showUser);
 
     QString color = QStringLiteral("#607d8b");
-    if (state == TokenSession::State::Active)
+    QString stateText = UiText::sessionState(state);
+    // Signed in, but running on an access token that has expired while refreshes fail: not the
+    // green "all well".
+    const bool stalled = state == TokenSession::State::Active && m_session->failedRefreshes() > 0
+            && !m_session->hasUsableAccess();
+    if (stalled) {
+        color = QStringLiteral("#b26a00");
+        stateText = tr("Signed in · token refresh failing");
+    } else if (state == TokenSession::State::Active) {
         color = QStringLiteral("#2e7d32");
-    else if (state == TokenSession::State::Refreshing || state == TokenSession::State::Resuming
+    }
+    if (state == TokenSession::State::Refreshing || state == TokenSession::State::Resuming
              || state == TokenSession::State::SigningIn)
         color = QStringLiteral("#1565c0");
     else if (state == TokenSession::State::Expired)
         color = QStringLiteral("#c62828");
-    m_stateLabel->setText(QStringLiteral("● %1").arg(UiText::sessionState(state)));
+    m_stateLabel->setText(QStringLiteral("● %1").arg(stateText));
     m_stateLabel->setStyleSheet(QStringLiteral("color: %1; padding: 0 6px;").arg(color));
 
     const bool signedIn

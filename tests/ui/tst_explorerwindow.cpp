@@ -59,6 +59,7 @@ private Q_SLOTS:
     void tableClickSelectsAndDeleteRemovesTheRow();
     void bannerSignsAreInTheFont();
     void storageWarningGoesWhenASaveWorksAgain();
+    void failingRefreshIsNotShownAsAllWell();
 
 private:
     // Signs in again on the same session, as the sign-in dialog would.
@@ -402,6 +403,24 @@ void ExplorerWindowTest::storageWarningGoesWhenASaveWorksAgain()
     QVERIFY(recovered.wait(5000));
     QCOMPARE(m_window->bannerTexts(), QStringList());
     QCOMPARE(m_store->contents().size(), 1);
+}
+
+// The server's refresh endpoint answers 502 while the access token runs out: the status bar
+// stops saying a plain green "Signed in", and says so again once a refresh works.
+void ExplorerWindowTest::failingRefreshIsNotShownAsAllWell()
+{
+    m_api->accessLifetimeS = 2;
+    m_api->refreshOverride = [](const FakeHttpServer::Request &) {
+        return FakeHttpServer::Response::html(502, "<html><body>Bad Gateway</body></html>");
+    };
+    signInAgain(false);
+    QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->statusBarText().contains(QStringLiteral("token refresh failing")), 20000);
+
+    m_api->refreshOverride = nullptr;
+    QVERIFY(m_session->refresh());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBarText().endsWith(QStringLiteral("● Signed in")),
+                             10000);
 }
 
 void ExplorerWindowTest::smallWindowKeepsControlsApart()
