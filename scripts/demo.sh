@@ -6,8 +6,10 @@
 #   bash scripts/demo.sh
 #
 # KINI_DEMO_PORT picks another first port; KINI_USER / KINI_PASSWORD another demo account;
-# KINI_DATA_DIR another server data folder (default build/demo-server, kept between runs so a
-# session saved in the keychain survives a restart); KINI_SKIP_DEPS=1 skips the package check.
+# KINI_DATA_DIR another server data folder (default build/demo-server, kept between runs, so a
+# session saved in a keychain that itself lasts, the desktop's, survives a restart; without a
+# D-Bus session the keyring is a throwaway one and nothing is resumed next time);
+# KINI_SKIP_DEPS=1 skips the package check.
 set -euo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

@@ -75,7 +75,9 @@ int main(int argc, char *argv[])
                                         QStringLiteral("Rows to run (default 1,2,3,4,5,6)."),
                                         QStringLiteral("LIST"), QStringLiteral("1,2,3,4,5,6"));
     const QCommandLineOption runsOption(QStringLiteral("runs"),
-                                        QStringLiteral("Repetitions per figure (default 5)."),
+                                        QStringLiteral("Repetitions N (default 5): row 1 runs 2N "
+                                                       "times per side, rows 2 and 3 3N, row 4 "
+                                                       "N + 2, row 5 N; row 6 is six slices."),
                                         QStringLiteral("N"), QStringLiteral("5"));
     const QCommandLineOption idleOption(QStringLiteral("idle-seconds"),
                                         QStringLiteral("Length of the idle row (default 60)."),
