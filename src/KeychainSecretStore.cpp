@@ -254,6 +254,11 @@ void KeychainSecretStore::remove(const QString &key, QObject *context, Callback 
     enqueue({Op::Remove, key, QByteArray(), context, std::move(done), context != nullptr});
 }
 
+void KeychainSecretStore::askAgain()
+{
+    m_refusal.clear();
+}
+
 void KeychainSecretStore::enqueue(Pending pending)
 {
     m_queue.enqueue(std::move(pending));
@@ -273,6 +278,16 @@ void KeychainSecretStore::startNext()
     const Pending &pending = m_queue.head();
     const quint64 operation = ++m_lastOperation;
     m_inFlight = operation;
+    if (pending.op == Op::Write && !m_refusal.isEmpty()) {
+        StoreResult refused;
+        refused.status = StoreResult::Denied;
+        refused.message = tr("%1 Kini Explorer does not ask again until you choose Try again.")
+                                  .arg(m_refusal);
+        QMetaObject::invokeMethod(
+                this, [this, operation, refused] { finish(operation, refused); },
+                Qt::QueuedConnection);
+        return;
+    }
 
     // Jobs have no parent: libsecret calls back into a job even after its owner is gone, so a
     // job must live until it finishes (it deletes itself then).
@@ -330,6 +345,10 @@ void KeychainSecretStore::finish(quint64 operation, const StoreResult &result)
     m_inFlight = 0;
     m_watchdog->stop();
     Pending done = m_queue.dequeue();
+    if (done.op == Op::Write && result.status == StoreResult::Denied && m_refusal.isEmpty()) {
+        m_refusal = result.message;
+        qCInfo(lcKeychain) << "the keychain refused a write; not asking again in this run";
+    }
     if (!result.ok() && result.status != StoreResult::NotFound)
         qCWarning(lcKeychain) << "keychain operation failed:" << result.message;
     if (done.done && (!done.hasContext || done.context))

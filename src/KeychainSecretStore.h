@@ -31,6 +31,10 @@ public:
     void write(const QString &key, const QByteArray &secret, QObject *context,
                Callback done) override;
     void remove(const QString &key, QObject *context, Callback done) override;
+    // After a write the keychain refused (locked, the unlock prompt dismissed), later writes of
+    // this run are answered Denied at once instead of bringing up one prompt per token
+    // rotation; askAgain() lifts that.
+    void askAgain() override;
 
 private:
     enum class Op { Read = 0, Write = 1, Remove = 2 }; // the worker thread gets them as int
@@ -54,6 +58,7 @@ private:
     QString m_service;
     QQueue<Pending> m_queue;
     bool m_busy = false;
+    QString m_refusal; // why the keychain refused a write in this run; empty: not refused
     quint64 m_lastOperation = 0;
     quint64 m_inFlight = 0; // the operation the worker runs (0: none); other answers are dropped
     QTimer *m_watchdog = nullptr;

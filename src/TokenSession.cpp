@@ -578,6 +578,12 @@ void TokenSession::expire(const QString &reason)
     Q_EMIT sessionExpired(reason);
 }
 
+void TokenSession::saveAgain()
+{
+    m_store->askAgain();
+    saveRefreshToken();
+}
+
 void TokenSession::saveRefreshToken()
 {
     if (!m_keep || m_refresh.isNull())

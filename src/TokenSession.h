@@ -94,6 +94,9 @@ public:
     bool isAccountDisabled() const { return m_accountDisabled; }
     // Forgets the tokens, deletes the saved refresh token, and (when configured) blacklists it.
     void signOut();
+    // After storageWarning(): asks the keychain again (it may prompt) to save the refresh token
+    // held now; storageRecovered() or another storageWarning() follows.
+    void saveAgain();
 
     // Looks at the clock: starts a refresh that has fallen due, or ends a session whose tokens
     // both expired. Runs every tick; a wall-clock jump is therefore noticed within one tick.

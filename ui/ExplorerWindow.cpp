@@ -88,6 +88,7 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     m_accountBanner->setObjectName(QStringLiteral("accountBanner"));
     m_sessionBanner->setObjectName(QStringLiteral("sessionBanner"));
     m_sessionBanner->setAction(tr("Sign in…"));
+    m_storageBanner->setAction(tr("Try again"));
     m_clockBanner->setObjectName(QStringLiteral("clockBanner"));
     for (WarningBanner *banner : {m_storageBanner, m_accountBanner, m_sessionBanner, m_clockBanner})
         banner->hide();
@@ -179,6 +180,7 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
 
     connect(session, &TokenSession::stateChanged, this, &ExplorerWindow::updateSessionInfo);
     connect(session, &TokenSession::tokensChanged, this, &ExplorerWindow::updateSessionInfo);
+    connect(m_storageBanner, &WarningBanner::actionTriggered, session, &TokenSession::saveAgain);
     connect(session, &TokenSession::storageRecovered, this, [this] {
         m_storageWarnedInSignIn = false;
         m_storageBanner->hide();

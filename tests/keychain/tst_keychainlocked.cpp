@@ -29,6 +29,7 @@ private Q_SLOTS:
     void lockedReadIsNotNoSession();
     void resumeKeepsTheSavedSession();
     void signInWorksAndWarns();
+    void refusedWriteIsNotAskedAgain();
 };
 
 void tst_KeychainLocked::initTestCase()
@@ -103,4 +104,32 @@ void tst_KeychainLocked::signInWorksAndWarns()
 }
 
 QTEST_GUILESS_MAIN(tst_KeychainLocked)
+// On a desktop every write to a locked keychain brings up an unlock prompt; once one was
+// refused, the later writes of the run (a token rotation every few minutes) are answered at once
+// instead, until the user asks to try again.
+void tst_KeychainLocked::refusedWriteIsNotAskedAgain()
+{
+    KeychainSecretStore store(kService);
+    const auto write = [&] {
+        return runStoreOperation(
+                [&](auto cb) { store.write(QStringLiteral("refusal check"), "r.r.r", this, cb); });
+    };
+    const StoreResult first = write();
+    QCOMPARE(first.status, StoreResult::Denied);
+    QVERIFY2(!first.message.contains(QStringLiteral("does not ask again")),
+             qPrintable(first.message));
+
+    const StoreResult second = write();
+    QCOMPARE(second.status, StoreResult::Denied);
+    QVERIFY2(second.message.contains(QStringLiteral("does not ask again until you choose Try "
+                                                    "again")),
+             qPrintable(second.message));
+
+    store.askAgain();
+    const StoreResult third = write();
+    QCOMPARE(third.status, StoreResult::Denied);
+    QVERIFY2(!third.message.contains(QStringLiteral("does not ask again")),
+             qPrintable(third.message));
+}
+
 #include "tst_keychainlocked.moc"

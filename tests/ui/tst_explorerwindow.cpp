@@ -60,6 +60,7 @@ private Q_SLOTS:
     void bannerSignsAreInTheFont();
     void storageWarningGoesWhenASaveWorksAgain();
     void failingRefreshIsNotShownAsAllWell();
+    void storageBannerTryAgainSaves();
 
 private:
     // Signs in again on the same session, as the sign-in dialog would.
@@ -421,6 +422,26 @@ void ExplorerWindowTest::failingRefreshIsNotShownAsAllWell()
     QVERIFY(m_session->refresh());
     QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBarText().endsWith(QStringLiteral("● Signed in")),
                              10000);
+}
+
+// The keychain refused the save; the user unlocks it elsewhere and presses Try again in the
+// banner: the token is saved and the warning goes.
+void ExplorerWindowTest::storageBannerTryAgainSaves()
+{
+    m_store->setFailure(StoreResult::Denied, QStringLiteral("the keychain is locked."));
+    signInAgain(true);
+    QTRY_COMPARE(m_window->bannerTexts().size(), 1);
+    QVERIFY(m_store->contents().isEmpty());
+
+    m_store->setFailure(StoreResult::Ok);
+    auto *banner = m_window->findChild<WarningBanner *>(QStringLiteral("storageBanner"));
+    QVERIFY(banner);
+    auto *tryAgain = banner->findChild<QPushButton *>();
+    QVERIFY(tryAgain && tryAgain->isVisible());
+    QCOMPARE(tryAgain->text(), QStringLiteral("Try again"));
+    QTest::mouseClick(tryAgain, Qt::LeftButton);
+    QTRY_COMPARE(m_store->contents().size(), 1);
+    QTRY_COMPARE(m_window->bannerTexts(), QStringList());
 }
 
 void ExplorerWindowTest::smallWindowKeepsControlsApart()
