@@ -97,13 +97,17 @@ void stopKeychainThread()
             break;
         }
     }
-    shared.thread->quit();
+    QThread *const thread = shared.thread;
+    // Unlocked while the thread ends: a late answer it is still handling needs the lock.
+    lock.unlock();
+    thread->quit();
     // Jobs are asynchronous, so the loop ends at once unless a backend blocks in a call; then
     // the thread is left to the end of the process rather than destroyed while running.
-    if (!shared.thread->wait(QDeadlineTimer(3000))) {
+    if (!thread->wait(QDeadlineTimer(3000))) {
         qCWarning(lcKeychain) << "the keychain thread did not stop; leaving it";
         return;
     }
+    lock.relock();
     delete shared.worker;
     delete shared.thread;
     shared.worker = nullptr;
