@@ -183,6 +183,7 @@ struct KeychainSecretStore::Link
 KeychainSecretStore::KeychainSecretStore(const QString &service, QObject *parent)
     : SecretStore(parent)
     , m_service(service)
+    , m_timeoutMs(kJobTimeoutMs)
     , m_watchdog(new QTimer(this))
     , m_link(std::make_shared<Link>())
 {
@@ -190,9 +191,9 @@ KeychainSecretStore::KeychainSecretStore(const QString &service, QObject *parent
     m_watchdog->setSingleShot(true);
     connect(m_watchdog, &QTimer::timeout, this, [this] {
         StoreResult result;
-        result.status = StoreResult::Failed;
+        result.status = StoreResult::Timeout;
         result.message = QObject::tr("The keychain did not answer within %1 seconds.")
-                                 .arg(kJobTimeoutMs / 1000);
+                                 .arg(m_timeoutMs / 1000.0);
         finish(m_inFlight, result);
     });
     keychainWorker(); // starts the thread now: the first operation usually follows at once
@@ -298,7 +299,7 @@ void KeychainSecretStore::startNext()
     // Quitting waits (bounded) for jobs in progress: see stopKeychainThread().
     runOnWorker(int(pending.op), pending.key, pending.secret, operation);
     // Exactly one of the job's answer and the watchdog completes the operation.
-    m_watchdog->start(kJobTimeoutMs);
+    m_watchdog->start(m_timeoutMs);
     qCDebug(lcKeychain) << "keychain" << int(pending.op) << "for" << pending.key;
 }
 
@@ -349,7 +350,10 @@ void KeychainSecretStore::finish(quint64 operation, const StoreResult &result)
     m_inFlight = 0;
     m_watchdog->stop();
     Pending done = m_queue.dequeue();
-    if (done.op == Op::Write && result.status == StoreResult::Denied && m_refusal.isEmpty()) {
+    // A write refused, or left unanswered (an unlock prompt nobody answers in time): the next
+    // rotations would each add a job and, on a desktop, a prompt behind it.
+    const bool refused = result.status == StoreResult::Denied || result.status == StoreResult::Timeout;
+    if (done.op == Op::Write && refused && m_refusal.isEmpty()) {
         m_refusal = result.message;
         qCInfo(lcKeychain) << "the keychain refused a write; not asking again in this run";
     }

@@ -35,6 +35,8 @@ public:
     // this run are answered Denied at once instead of bringing up one prompt per token
     // rotation; askAgain() lifts that.
     void askAgain() override;
+    // How long an operation may take before it fails with Timeout (default 30 s; for tests).
+    void setTimeoutMs(int ms) { m_timeoutMs = ms; }
 
 private:
     enum class Op { Read = 0, Write = 1, Remove = 2 }; // the worker thread gets them as int
@@ -58,6 +60,7 @@ private:
     QString m_service;
     QQueue<Pending> m_queue;
     bool m_busy = false;
+    int m_timeoutMs;
     QString m_refusal; // why the keychain refused a write in this run; empty: not refused
     quint64 m_lastOperation = 0;
     quint64 m_inFlight = 0; // the operation the worker runs (0: none); other answers are dropped

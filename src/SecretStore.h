@@ -16,6 +16,7 @@ struct StoreResult
         NotFound, // nothing stored under that key: the only answer that means "no saved session"
         Unavailable, // no D-Bus session, no secret service, no collection
         Denied, // locked keyring, user refused
+        Timeout, // no answer in time (e.g. an unlock prompt nobody answers)
         Failed, // anything else
     };
     Status status = Ok;

@@ -34,7 +34,7 @@ namespace Kini {
 
 namespace {
 // Bumped when the docks or splitters change, so an old saved layout is not applied to them.
-constexpr int kLayoutVersion = 1;
+constexpr int kLayoutVersion = 2; // 2: splitters saved as sizes
 } // namespace
 
 namespace {
@@ -339,10 +339,18 @@ void ExplorerWindow::saveLayout(QSettings *settings) const
     settings->beginGroup(QStringLiteral("window"));
     settings->setValue(QStringLiteral("geometry"), saveGeometry());
     settings->setValue(QStringLiteral("state"), saveState(kLayoutVersion));
+    // Splitters as their sizes only: QSplitter::restoreState() would also take an orientation and
+    // a handle width from the file, so a damaged value could leave a splitter that cannot be
+    // dragged back.
     const QList<QSplitter *> splitters = findChildren<QSplitter *>();
     for (const QSplitter *splitter : splitters) {
-        if (!splitter->objectName().isEmpty())
-            settings->setValue(splitter->objectName(), splitter->saveState());
+        if (splitter->objectName().isEmpty())
+            continue;
+        QStringList sizes;
+        const QList<int> current = splitter->sizes();
+        for (int size : current)
+            sizes << QString::number(size);
+        settings->setValue(splitter->objectName(), sizes.join(QLatin1Char(',')));
     }
     settings->endGroup();
 }
@@ -355,8 +363,22 @@ void ExplorerWindow::restoreLayout(const QSettings &settings)
     restoreState(settings.value(group + QStringLiteral("state")).toByteArray(), kLayoutVersion);
     const QList<QSplitter *> splitters = findChildren<QSplitter *>();
     for (QSplitter *splitter : splitters) {
-        if (!splitter->objectName().isEmpty())
-            splitter->restoreState(settings.value(group + splitter->objectName()).toByteArray());
+        if (splitter->objectName().isEmpty())
+            continue;
+        const QStringList parts = settings.value(group + splitter->objectName())
+                                          .toString()
+                                          .split(QLatin1Char(','), Qt::SkipEmptyParts);
+        QList<int> sizes;
+        for (const QString &part : parts) {
+            bool ok = false;
+            const int size = part.toInt(&ok);
+            if (!ok || size < 0 || size > 100000)
+                break;
+            sizes << size;
+        }
+        // One size per pane, or the default stays.
+        if (sizes.size() == splitter->count() && parts.size() == splitter->count())
+            splitter->setSizes(sizes);
     }
 }
 

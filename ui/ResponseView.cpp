@@ -1,5 +1,7 @@
 #include "ResponseView.h"
 
+#include "ElidedLabel.h"
+
 #include "InterceptedReply.h"
 #include "JsonTree.h"
 #include "UiText.h"
@@ -323,7 +325,7 @@ QPlainTextEdit *makeMonospaceView(QWidget *parent, const QString &objectName)
 ResponseView::ResponseView(QWidget *parent)
     : QWidget(parent)
     , m_badge(new QLabel(this))
-    , m_meta(new QLabel(this))
+    , m_meta(new ElidedLabel(this))
     , m_replayed(new QLabel(this))
     , m_busy(new QProgressBar(this))
     , m_notice(new QLabel(this))
@@ -380,10 +382,9 @@ ResponseView::ResponseView(QWidget *parent)
     header->setSpacing(10);
     header->addWidget(title);
     header->addWidget(m_badge);
-    header->addWidget(m_meta, 1);
+    header->addWidget(m_meta, 1); // takes what is left, eliding a long URL in the middle
     header->addWidget(m_replayed);
     header->addWidget(m_busy);
-    header->addStretch(1);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -404,8 +405,7 @@ void ResponseView::clear()
     m_pendingOffset = 0;
     m_statusCode = 0;
     m_badge->hide();
-    m_meta->clear();
-    m_meta->setToolTip(QString());
+    m_meta->setFullText(QString());
     m_replayed->hide();
     m_busy->hide();
     setNotices({}, NoticeLevel::Info);
@@ -419,8 +419,7 @@ void ResponseView::clear()
 void ResponseView::showSending(const RequestSpec &spec)
 {
     clear();
-    m_meta->setText(tr("Sending %1 %2…").arg(spec.method, spec.url.toDisplayString()));
-    m_meta->setToolTip(spec.url.toDisplayString());
+    m_meta->setFullText(tr("Sending %1 %2…").arg(spec.method, spec.url.toDisplayString()));
     m_busy->show();
     m_body->setPlaceholderText(QString());
 }
@@ -575,7 +574,7 @@ void ResponseView::showReply(QNetworkReply *reply, const RequestSpec &spec, qint
     } else {
         setBadge(tr("No response"), colorForStatus(0));
     }
-    m_meta->setText(
+    m_meta->setFullText(
             QStringLiteral("%1 ms   ·   %2").arg(elapsedMs).arg(UiText::byteSize(body.size())));
     m_replayed->setVisible(intercepted && intercepted->wasReplayed());
 

@@ -13,6 +13,8 @@ class QTableWidget;
 
 namespace Kini {
 
+class ElidedLabel;
+
 // The answer to the last request: a coloured status badge, time and size, notices in plain words
 // (blocked redirect, HTML error page, network or session problems), and tabs for the body
 // (JSON re-indented with numbers as written), the response headers, and what was actually sent.
@@ -50,7 +52,7 @@ private:
     void insertNextSlice(int generation);
 
     QLabel *m_badge;
-    QLabel *m_meta;
+    ElidedLabel *m_meta;
     QLabel *m_replayed;
     QProgressBar *m_busy;
     QLabel *m_notice;

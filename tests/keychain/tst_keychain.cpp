@@ -13,7 +13,10 @@
 #include <QThread>
 #include <QProcess>
 #include <QSignalSpy>
+#include <QScopeGuard>
 #include <QTest>
+
+#include <csignal>
 
 #include <memory>
 
@@ -63,6 +66,7 @@ private Q_SLOTS:
     void jobsRunOffTheCallersThread();
     void storeGoneBeforeTheAnswer();
     void writesSurviveQuitting();
+    void unansweredWriteIsNotRepeatedAtEveryRotation();
     void restartResumesSessionAndSignOutDeletes();
     void deadSavedSessionAsksForPassword();
 
@@ -195,6 +199,49 @@ void tst_Keychain::writesSurviveQuitting()
         store.remove(key, this, done);
     });
     QVERIFY2(removed.ok(), qPrintable(removed.message));
+}
+
+// A keychain that does not answer (on a desktop: an unlock prompt left open) fails the write after
+// the store's timeout; later writes of the run are answered at once instead of each queueing a
+// job (and a prompt) behind it, until askAgain(), which then works once the keychain answers.
+void tst_Keychain::unansweredWriteIsNotRepeatedAtEveryRotation()
+{
+    // The gnome-keyring of this test's own D-Bus session, stopped as if it waited for a person.
+    QProcess ask;
+    ask.start(QStringLiteral("dbus-send"),
+              {QStringLiteral("--session"), QStringLiteral("--dest=org.freedesktop.DBus"),
+               QStringLiteral("--type=method_call"), QStringLiteral("--print-reply"),
+               QStringLiteral("/org/freedesktop/DBus"),
+               QStringLiteral("org.freedesktop.DBus.GetConnectionUnixProcessID"),
+               QStringLiteral("string:org.freedesktop.secrets")});
+    QVERIFY(ask.waitForFinished(20000));
+    const QByteArray reply = ask.readAllStandardOutput();
+    const qsizetype at = reply.indexOf("uint32 ");
+    QVERIFY2(at >= 0, reply.constData());
+    const pid_t daemon = pid_t(reply.mid(at + 7).trimmed().toLongLong());
+    QVERIFY(daemon > 1);
+
+    KeychainSecretStore store(kService);
+    const QString key = QStringLiteral("unanswered-check");
+    QVERIFY(runStoreOperation([&](auto cb) { store.write(key, "before", this, cb); }).ok());
+    store.setTimeoutMs(500);
+    QCOMPARE(::kill(daemon, SIGSTOP), 0);
+    const auto resume = qScopeGuard([daemon] { ::kill(daemon, SIGCONT); });
+
+    const StoreResult first = runStoreOperation([&](auto cb) { store.write(key, "one", this, cb); });
+    QCOMPARE(first.status, StoreResult::Timeout);
+    const StoreResult second = runStoreOperation([&](auto cb) { store.write(key, "two", this, cb); });
+    QCOMPARE(second.status, StoreResult::Denied);
+    QVERIFY2(second.message.contains(QStringLiteral("does not ask again")),
+             qPrintable(second.message));
+
+    ::kill(daemon, SIGCONT);
+    store.setTimeoutMs(20000);
+    store.askAgain();
+    const StoreResult third = runStoreOperation([&](auto cb) { store.write(key, "three", this, cb); });
+    QVERIFY2(third.ok(), qPrintable(third.message));
+    QCOMPARE(lookUpOutsideTheApp(key), QByteArray("three"));
+    QVERIFY(runStoreOperation([&](auto cb) { store.remove(key, this, cb); }).ok());
 }
 
 void tst_Keychain::restartResumesSessionAndSignOutDeletes()

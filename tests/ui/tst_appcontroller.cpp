@@ -275,11 +275,25 @@ void AppControllerTest::windowLayoutIsKeptBetweenRuns()
     QTRY_COMPARE(again->findChild<QSplitter *>(QStringLiteral("mainSplitter"))->sizes().at(0),
                  300);
 
-    // A damaged value is ignored: the defaults stay, nothing breaks.
-    m_app.reset();
+    // Damaged values are ignored: the defaults stay, nothing breaks. A QSplitter state that
+    // says "vertical, handle width 0" (found by a tester) must not turn the splitter round.
     m_settings->setValue(QStringLiteral("window/geometry"), QByteArray("not a geometry"));
-    m_settings->setValue(QStringLiteral("window/mainSplitter"), QByteArray("\x01\x02"));
-    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    const QByteArray crafted = QByteArray::fromHex("000000ff000000017fffffff000000000000000000"
+                                                   "0000000000000200");
+    const QList<QVariant> damagedValues = {QVariant(crafted), QVariant(QStringLiteral("300,-5")),
+                                           QVariant(QStringLiteral("1,2,3")),
+                                           QVariant(QStringLiteral("x"))};
+    for (const QVariant &damaged : damagedValues) {
+        m_app.reset();
+        m_settings->setValue(QStringLiteral("window/mainSplitter"), damaged);
+        m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+        auto *restored = m_app->explorer()->findChild<QSplitter *>(QStringLiteral("mainSplitter"));
+        QCOMPARE(restored->orientation(), Qt::Horizontal);
+        QVERIFY(restored->handleWidth() > 0);
+        m_app->explorer()->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_app->explorer()));
+        QTRY_VERIFY(restored->sizes().at(0) > 100 && restored->sizes().at(0) != 300);
+    }
     QCOMPARE(m_app->explorer()->size(), QSize(1200, 760));
 }
 

@@ -15,6 +15,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QFontMetrics>
+#include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPlainTextEdit>
@@ -329,6 +330,14 @@ void ExplorerWindowTest::longUrlDoesNotWidenTheWindow()
     QVERIFY2(m_window->minimumWidth() <= width,
              qPrintable(QString::number(m_window->minimumWidth())));
     QCOMPARE(m_window->width(), width);
+    // The "Sending GET <url>…" line keeps both ends, "…" between, instead of being cut off.
+    auto *meta = m_window->findChild<QLabel *>(QStringLiteral("responseMeta"));
+    QVERIFY(meta);
+    QVERIFY2(meta->text().startsWith(QStringLiteral("Sending GET http://")),
+             qPrintable(meta->text() + QStringLiteral(" width %1").arg(meta->width())));
+    QVERIFY2(meta->text().contains(QChar(0x2026)) && meta->text().endsWith(QStringLiteral("aa…")),
+             qPrintable(meta->text()));
+    QVERIFY(meta->fontMetrics().horizontalAdvance(meta->text()) <= meta->width());
 
     m_window->cancel();
     QTRY_VERIFY(!m_window->isRequestRunning());
