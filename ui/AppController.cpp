@@ -42,6 +42,12 @@ ExplorerWindow *AppController::explorer()
     m_explorer->restoreLayout(*m_settings);
     connect(m_explorer.get(), &ExplorerWindow::signOutRequested, this, &AppController::signOut);
     connect(m_explorer.get(), &ExplorerWindow::quitRequested, this, &AppController::quit);
+    connect(m_explorer.get(), &ExplorerWindow::certificateReviewRequested, this, [this] {
+        if (!m_refusedCertificate)
+            return;
+        m_certificatesDismissed.clear(); // asked for: ask
+        onUntrustedCertificate(*m_refusedCertificate);
+    });
     connect(m_explorer.get(), &ExplorerWindow::signInRequested, this, [this] {
         const bool expired = m_session && m_session->state() == TokenSession::State::Expired;
         showLogin(expired ? tr("Your session expired — sign in again.") : QString(),
@@ -213,8 +219,17 @@ void AppController::onUntrustedCertificate(const CertificateTrust::Problem &prob
     auto *prompt = new CertificatePrompt(m_trust, problem, explorer());
     m_certificatePrompt = prompt;
     connect(prompt, &QDialog::finished, prompt, &QObject::deleteLater);
-    connect(prompt, &QDialog::rejected, this, [this, key] { m_certificatesDismissed.insert(key); });
+    connect(prompt, &QDialog::rejected, this, [this, key, problem] {
+        m_certificatesDismissed.insert(key);
+        m_refusedCertificate = problem;
+        explorer()->showCertificateWarning(
+                tr("The certificate of %1 is not trusted, so requests and token refreshes to it "
+                   "fail.")
+                        .arg(problem.origin));
+    });
     connect(prompt, &QDialog::accepted, this, [this] {
+        m_refusedCertificate.reset();
+        explorer()->showCertificateWarning(QString());
         explorer()->statusBar()->showMessage(
                 tr("Certificate trusted. Send the request again."), 8000);
     });

@@ -11,6 +11,7 @@
 #include <QSet>
 
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 class QSettings;
@@ -95,6 +96,7 @@ private:
     QPointer<LoginDialog> m_dialog;
     QPointer<CertificatePrompt> m_certificatePrompt;
     QSet<QByteArray> m_certificatesDismissed; // origin + digest the user closed the prompt on
+    std::optional<CertificateTrust::Problem> m_refusedCertificate; // the last one closed
     QString m_resumeUser;
     QString m_explorerUser; // whose requests the explorer's history holds
     bool m_resuming = false;

@@ -72,6 +72,7 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     , m_accountBanner(new WarningBanner(this))
     , m_sessionBanner(new WarningBanner(this))
     , m_clockBanner(new WarningBanner(this))
+    , m_certificateBanner(new WarningBanner(this))
     , m_editor(new RequestEditor(this))
     , m_response(new ResponseView(this))
     , m_tokens(new TokenPanel(session, this))
@@ -90,7 +91,10 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     m_sessionBanner->setAction(tr("Sign in…"));
     m_storageBanner->setAction(tr("Try again"));
     m_clockBanner->setObjectName(QStringLiteral("clockBanner"));
-    for (WarningBanner *banner : {m_storageBanner, m_accountBanner, m_sessionBanner, m_clockBanner})
+    m_certificateBanner->setObjectName(QStringLiteral("certificateBanner"));
+    m_certificateBanner->setAction(tr("Review certificate…"));
+    for (WarningBanner *banner : {m_storageBanner, m_accountBanner, m_sessionBanner, m_clockBanner,
+                                  m_certificateBanner})
         banner->hide();
 
     m_editor->setObjectName(QStringLiteral("requestEditor"));
@@ -139,6 +143,7 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     layout->addWidget(m_accountBanner);
     layout->addWidget(m_sessionBanner);
     layout->addWidget(m_clockBanner);
+    layout->addWidget(m_certificateBanner);
     layout->addWidget(mainSplitter, 1);
     setCentralWidget(central);
 
@@ -181,6 +186,8 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     connect(session, &TokenSession::stateChanged, this, &ExplorerWindow::updateSessionInfo);
     connect(session, &TokenSession::tokensChanged, this, &ExplorerWindow::updateSessionInfo);
     connect(m_storageBanner, &WarningBanner::actionTriggered, session, &TokenSession::saveAgain);
+    connect(m_certificateBanner, &WarningBanner::actionTriggered, this,
+            &ExplorerWindow::certificateReviewRequested);
     connect(session, &TokenSession::storageRecovered, this, [this] {
         m_storageWarnedInSignIn = false;
         m_storageBanner->hide();
@@ -310,7 +317,7 @@ QStringList ExplorerWindow::bannerTexts() const
 {
     QStringList texts;
     for (const WarningBanner *banner :
-         {m_storageBanner, m_accountBanner, m_sessionBanner, m_clockBanner}) {
+         {m_storageBanner, m_accountBanner, m_sessionBanner, m_clockBanner, m_certificateBanner}) {
         if (banner->isVisibleTo(this))
             texts.append(banner->text());
     }
@@ -329,7 +336,8 @@ void ExplorerWindow::resetForNewSession()
     m_history->clear();
     m_historySpecs.clear();
     m_response->clear();
-    for (WarningBanner *banner : {m_storageBanner, m_accountBanner, m_sessionBanner})
+    for (WarningBanner *banner :
+         {m_storageBanner, m_accountBanner, m_sessionBanner, m_certificateBanner})
         banner->hide();
     updateSessionInfo();
 }
@@ -380,6 +388,12 @@ void ExplorerWindow::restoreLayout(const QSettings &settings)
         if (sizes.size() == splitter->count() && parts.size() == splitter->count())
             splitter->setSizes(sizes);
     }
+}
+
+void ExplorerWindow::showCertificateWarning(const QString &text)
+{
+    m_certificateBanner->setMessage(WarningBanner::Level::Error, text);
+    m_certificateBanner->setVisible(!text.isEmpty());
 }
 
 void ExplorerWindow::showSignedOut(const QString &message)

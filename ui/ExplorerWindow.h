@@ -53,6 +53,9 @@ public:
     // so the window comes back as the user left it.
     void saveLayout(QSettings *settings) const;
     void restoreLayout(const QSettings &settings);
+    // A certificate the user did not trust keeps requests from going out: says so, with a way
+    // back to the question. An empty text hides it.
+    void showCertificateWarning(const QString &text);
     // After sign-out: the window stays, empty, with a banner saying so and offering to sign in.
     void showSignedOut(const QString &message);
 
@@ -64,6 +67,8 @@ Q_SIGNALS:
     void signOutRequested();
     void signInRequested();
     void quitRequested();
+    // The user wants to look at the certificate the certificate banner is about again.
+    void certificateReviewRequested();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -87,6 +92,7 @@ private:
     WarningBanner *m_accountBanner;
     WarningBanner *m_sessionBanner;
     WarningBanner *m_clockBanner;
+    WarningBanner *m_certificateBanner;
     RequestEditor *m_editor;
     ResponseView *m_response;
     TokenPanel *m_tokens;

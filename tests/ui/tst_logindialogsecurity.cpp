@@ -15,6 +15,7 @@
 #include "SecretStore.h"
 #include "TestCertificate.h"
 #include "TokenSession.h"
+#include "WarningBanner.h"
 
 #include <QLabel>
 #include <QLineEdit>
@@ -545,6 +546,22 @@ void tst_LoginDialogSecurity::dismissedCertificateIsNotAskedAgain()
     const QString shown = app.explorer()->responseView()->statusText() + u' '
             + app.explorer()->responseView()->noticeText();
     QVERIFY2(shown.contains(QStringLiteral("certificate"), Qt::CaseInsensitive), qPrintable(shown));
+
+    // The way back: a banner says why requests fail and brings the question up again.
+    const QString banners = app.explorer()->bannerTexts().join(u'|');
+    QVERIFY2(banners.contains(QStringLiteral("is not trusted")), qPrintable(banners));
+    auto *banner = app.explorer()->findChild<WarningBanner *>(QStringLiteral("certificateBanner"));
+    QVERIFY(banner);
+    auto *review = banner->findChild<QPushButton *>();
+    QVERIFY(review && review->isVisible());
+    QTest::mouseClick(review, Qt::LeftButton);
+    QTRY_VERIFY(app.certificatePrompt() && app.certificatePrompt()->isVisible());
+    QTest::mouseClick(app.certificatePrompt()->trustButton(), Qt::LeftButton);
+    QTRY_VERIFY(!app.certificatePrompt());
+    QCOMPARE(m_trust->pinnedDigest(server.origin()),
+             CertificateTrust::digestOf(m_certificate.certificate()));
+    QVERIFY(!app.explorer()->bannerTexts().join(u'|').contains(QStringLiteral("is not trusted")));
+    QCOMPARE(sendFromExplorer(&app), 200);
 }
 
 #include "tst_logindialogsecurity.moc"
