@@ -43,6 +43,9 @@ public:
     QUrl blockedRedirect() const { return m_blockedRedirect; }
     // How many real hops went out (1 normally; 2 after a refresh and replay).
     int hopCount() const { return m_hops; }
+    // The request was for the API's origin, and the last hop carried the session's token.
+    bool startedAtApi() const { return m_startedAtApi; }
+    bool tokenAttached() const { return m_authorized; }
     // The request went out again after a refresh (not merely: a replay was wanted).
     bool wasReplayed() const { return m_replaySent; }
     // Why the request failed, in the core's terms (kind None on success or a plain HTTP status).

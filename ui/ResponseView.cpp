@@ -594,7 +594,22 @@ void ResponseView::showReply(QNetworkReply *reply, const RequestSpec &spec, qint
                    "page from a proxy or the web server.")
                         .arg(status));
     }
-    if (apiError.isError()) {
+    // A 401 from the API to a request that carried no token at all (nobody signed in, and no
+    // Authorization header of the user's own): say that, rather than Qt's "Host requires
+    // authentication".
+    bool ownAuthorization = false;
+    if (intercepted) {
+        const InterceptedReply::RawHeaders sentHeaders = intercepted->sentHeaders();
+        for (const auto &header : sentHeaders)
+            ownAuthorization = ownAuthorization
+                    || header.first.compare("Authorization", Qt::CaseInsensitive) == 0;
+    }
+    const bool sentWithoutToken = intercepted && status == 401 && intercepted->startedAtApi()
+            && !intercepted->tokenAttached() && !ownAuthorization;
+    if (sentWithoutToken) {
+        notices.append(tr("No token went with this request: nobody is signed in. Sign in to "
+                          "send it with one."));
+    } else if (apiError.isError()) {
         notices.append(UiText::errorText(apiError));
         if (apiError.kind != ApiError::Http && apiError.kind != ApiError::Canceled)
             level = NoticeLevel::Error;

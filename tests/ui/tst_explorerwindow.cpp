@@ -62,6 +62,7 @@ private Q_SLOTS:
     void storageWarningGoesWhenASaveWorksAgain();
     void failingRefreshIsNotShownAsAllWell();
     void storageBannerTryAgainSaves();
+    void signedOutRequestSaysNoTokenWent();
 
 private:
     // Signs in again on the same session, as the sign-in dialog would.
@@ -451,6 +452,19 @@ void ExplorerWindowTest::storageBannerTryAgainSaves()
     QTest::mouseClick(tryAgain, Qt::LeftButton);
     QTRY_COMPARE(m_store->contents().size(), 1);
     QTRY_COMPARE(m_window->bannerTexts(), QStringList());
+}
+
+// Signed out, a request still goes out (without a token); the API's 401 is explained in those
+// words, not as Qt's "Host requires authentication".
+void ExplorerWindowTest::signedOutRequestSaysNoTokenWent()
+{
+    m_session->signOut();
+    send(QStringLiteral("GET"), QStringLiteral("me/"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->responseView()->statusCode(), 401, 10000);
+    const QString notice = m_window->responseView()->noticeText();
+    QVERIFY2(notice.contains(QStringLiteral("nobody is signed in")), qPrintable(notice));
+    QVERIFY2(!notice.contains(QStringLiteral("Host requires authentication")), qPrintable(notice));
+    QVERIFY(!m_window->responseView()->sentText().contains(QStringLiteral("Authorization")));
 }
 
 void ExplorerWindowTest::smallWindowKeepsControlsApart()
