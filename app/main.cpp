@@ -9,11 +9,15 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QIcon>
 #include <QSettings>
 #include <QTimer>
 
 #include <cstring>
+#include <thread>
+
+#ifdef KINI_HAVE_FONTCONFIG
+#include <fontconfig/fontconfig.h>
+#endif
 
 namespace {
 
@@ -56,13 +60,33 @@ bool wantsTextOnly(int argc, char *argv[])
     return false;
 }
 
-void setWindowIcon()
+// Fontconfig reads its configuration and font caches (about 5 ms) the first time any text is
+// measured, which is in the middle of building the first window. Started first thing on a
+// thread of its own, that work overlaps with making the application; start-up waits for it
+// (done()) just before building windows, so fontconfig never loads twice. FcInit() is safe on
+// any thread, and later calls return at once.
+class FontconfigWarmUp
 {
-    QIcon icon;
-    for (int size : {32, 64, 256})
-        icon.addFile(QStringLiteral(":/kini/kini-explorer-%1.png").arg(size), QSize(size, size));
-    QApplication::setWindowIcon(icon);
-}
+public:
+    FontconfigWarmUp()
+    {
+#ifdef KINI_HAVE_FONTCONFIG
+        m_thread = std::thread([] { FcInit(); });
+#endif
+    }
+    ~FontconfigWarmUp() { done(); }
+    FontconfigWarmUp(const FontconfigWarmUp &) = delete;
+    FontconfigWarmUp &operator=(const FontconfigWarmUp &) = delete;
+
+    void done()
+    {
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+private:
+    std::thread m_thread;
+};
 
 } // namespace
 
@@ -81,6 +105,7 @@ int main(int argc, char *argv[])
 
     // The resources live in the static kini_ui library, whose initializer the linker would drop.
     Q_INIT_RESOURCE(resources);
+    FontconfigWarmUp fontconfig;
     QApplication app(argc, argv);
     Kini::startupMark("application made");
     // AppController decides when to end (it may wait for a refresh after the last window).
@@ -109,13 +134,13 @@ int main(int argc, char *argv[])
     const QByteArray whenShown = qgetenv("KINI_BENCH_WHEN_SHOWN");
     Kini::FirstPaintReporter shownReporter(whenShown == "exit");
     shownReporter.setOnPainted([] { Kini::startupMark("explorer painted"); });
+    controller.setBeforeFirstWindow([&fontconfig] {
+        fontconfig.done();
+        Kini::startupMark("fontconfig ready");
+    });
     controller.start(parser.value(options.server), parser.value(options.user));
     if (!whenShown.isEmpty())
         controller.explorer()->installEventFilter(&shownReporter);
     Kini::startupMark("start asked");
-    // Loading the icon loads every image plugin (and libjpeg): Qt 6.4 asks each plugin about a
-    // PNG even when told its format. Nothing needs it before the event loop runs, where it fills
-    // a wait for the keychain or the server instead of delaying the first window.
-    QTimer::singleShot(0, &app, setWindowIcon);
     return app.exec();
 }

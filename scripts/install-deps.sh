@@ -10,6 +10,8 @@ packages=(
     cmake g++ make ninja-build
     # Qt 6 and QtKeychain (Qt6Gui's CMake package needs the GL headers)
     qt6-base-dev qt6-base-dev-tools qt6-qpa-plugins libgl-dev qtkeychain-qt6-dev
+    # Fontconfig's headers: start-up warms it up on a thread (optional; Qt pulls them in too)
+    libfontconfig-dev
     # A real secret service without a desktop session (scripts/with-keyring.sh)
     libsecret-1-0 libsecret-tools gnome-keyring dbus dbus-x11
     # A virtual screen for the demo and for screenshots

@@ -313,6 +313,7 @@ void KeychainSecretStore::runOnWorker(int op, const QString &key, const QByteArr
                 QKeychain::Job *job = makeJob(op, service, key, secret);
                 QObject::connect(job, &QKeychain::Job::finished, job,
                                  [link, operation, op](QKeychain::Job *done) {
+                                     startupMark("keychain job done (on its thread)");
                                      StoreResult result = resultOf(done);
                                      if (result.ok() && op == 0)
                                          result.secret = static_cast<QKeychain::ReadPasswordJob *>(

@@ -83,19 +83,26 @@ QUrl ServerConfig::normalizeBaseUrl(const QString &text)
     return url;
 }
 
+void setSettingIfChanged(QSettings &settings, const QString &key, const QVariant &value)
+{
+    if (settings.contains(key) && settings.value(key).toString() == value.toString())
+        return;
+    settings.setValue(key, value);
+}
+
 void ServerConfig::save(QSettings &settings) const
 {
     settings.beginGroup(groupFor(baseUrl));
-    settings.setValue(QStringLiteral("baseUrl"), baseUrl.toString());
-    settings.setValue(QStringLiteral("obtainPath"), obtainPath);
-    settings.setValue(QStringLiteral("refreshPath"), refreshPath);
-    settings.setValue(QStringLiteral("blacklistPath"), blacklistPath);
-    settings.setValue(QStringLiteral("usernameField"), usernameField);
-    settings.setValue(QStringLiteral("passwordField"), passwordField);
-    settings.setValue(QStringLiteral("accessField"), accessField);
-    settings.setValue(QStringLiteral("refreshField"), refreshField);
-    settings.setValue(QStringLiteral("requestTimeoutMs"), requestTimeoutMs);
-    settings.setValue(QStringLiteral("refreshTimeoutMs"), refreshTimeoutMs);
+    setSettingIfChanged(settings, QStringLiteral("baseUrl"), baseUrl.toString());
+    setSettingIfChanged(settings, QStringLiteral("obtainPath"), obtainPath);
+    setSettingIfChanged(settings, QStringLiteral("refreshPath"), refreshPath);
+    setSettingIfChanged(settings, QStringLiteral("blacklistPath"), blacklistPath);
+    setSettingIfChanged(settings, QStringLiteral("usernameField"), usernameField);
+    setSettingIfChanged(settings, QStringLiteral("passwordField"), passwordField);
+    setSettingIfChanged(settings, QStringLiteral("accessField"), accessField);
+    setSettingIfChanged(settings, QStringLiteral("refreshField"), refreshField);
+    setSettingIfChanged(settings, QStringLiteral("requestTimeoutMs"), requestTimeoutMs);
+    setSettingIfChanged(settings, QStringLiteral("refreshTimeoutMs"), refreshTimeoutMs);
     settings.endGroup();
 }
 

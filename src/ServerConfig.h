@@ -2,10 +2,16 @@
 
 #include <QString>
 #include <QUrl>
+#include <QVariant>
 
 class QSettings;
 
 namespace Kini {
+
+// Sets key to value unless it holds that value already (compared as text, which is how QSettings
+// stores it). QSettings rewrites its whole file, with an fsync, after any setValue, changed or
+// not; a start-up that only confirms the settings should not touch the disk.
+void setSettingIfChanged(QSettings &settings, const QString &key, const QVariant &value);
 
 // Where a SimpleJWT-style API lives and how its token endpoints are spelled. Everything here is
 // a user setting; nothing in it is secret, so it may be saved in QSettings.

@@ -9,9 +9,13 @@
 #include "TokenSession.h"
 #include "UiText.h"
 
+#include <QGuiApplication>
+#include <QIcon>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTimer>
+
+#include <utility>
 
 namespace Kini {
 
@@ -38,6 +42,7 @@ ExplorerWindow *AppController::explorer()
 {
     if (m_explorer)
         return m_explorer.get();
+    runBeforeFirstWindow();
     m_explorer = std::make_unique<ExplorerWindow>(m_network, m_session);
     m_explorer->restoreLayout(*m_settings);
     connect(m_explorer.get(), &ExplorerWindow::signOutRequested, this, &AppController::signOut);
@@ -53,6 +58,8 @@ ExplorerWindow *AppController::explorer()
         showLogin(expired ? tr("Your session expired — sign in again.") : QString(),
                   LoginDialog::ReasonLevel::Info, m_session ? m_session->username() : QString());
     });
+    connect(m_explorer.get(), &ExplorerWindow::firstPainted, this,
+            &AppController::loadApplicationIcon);
     startupMark("explorer built");
     return m_explorer.get();
 }
@@ -101,6 +108,25 @@ void AppController::start(const QString &server, const QString &user)
         return;
     }
     showLogin(QString(), LoginDialog::ReasonLevel::Info, username);
+    QTimer::singleShot(0, this, &AppController::loadApplicationIcon);
+}
+
+void AppController::runBeforeFirstWindow()
+{
+    if (const std::function<void()> hook = std::exchange(m_beforeFirstWindow, {}))
+        hook();
+}
+
+void AppController::loadApplicationIcon()
+{
+    // Loading it loads every image plugin (and libjpeg): Qt 6.4 asks each plugin about a PNG
+    // even when told its format. Hence after the first frame, not before.
+    if (!QGuiApplication::windowIcon().isNull())
+        return;
+    QIcon icon;
+    for (int size : {32, 64, 256})
+        icon.addFile(QStringLiteral(":/kini/kini-explorer-%1.png").arg(size), QSize(size, size));
+    QGuiApplication::setWindowIcon(icon);
 }
 
 void AppController::resume(const QString &username)
@@ -295,6 +321,7 @@ void AppController::showLogin(const QString &reason, LoginDialog::ReasonLevel le
     // Over a visible explorer it is its window-modal child; otherwise a window of its own, so
     // that it gets a taskbar entry and is centred on the screen rather than on a hidden window.
     const bool overExplorer = explorerVisible();
+    runBeforeFirstWindow();
     auto *dialog = new LoginDialog(m_session, overExplorer ? explorer() : nullptr);
     m_dialog = dialog;
     ServerConfig config = m_session->config();
@@ -379,9 +406,9 @@ void AppController::remember()
     if (!config.isValid())
         return;
     config.save(*m_settings);
-    m_settings->setValue(kLastServerKey, config.baseUrl.toString());
-    m_settings->setValue(kLastUserKey, m_session->username());
-    m_settings->setValue(kKeepKey, m_session->keepSignedIn());
+    setSettingIfChanged(*m_settings, kLastServerKey, config.baseUrl.toString());
+    setSettingIfChanged(*m_settings, kLastUserKey, m_session->username());
+    setSettingIfChanged(*m_settings, kKeepKey, m_session->keepSignedIn());
 }
 
 } // namespace Kini

@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QSet>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -47,6 +48,10 @@ public:
 
     // server and user come from the command line; empty means "the last ones used".
     void start(const QString &server = QString(), const QString &user = QString());
+    // Run once, right before the first window is built (after a saved session has been asked
+    // for, so that the keychain works meanwhile): start-up waits there for work it began on
+    // another thread.
+    void setBeforeFirstWindow(std::function<void()> hook) { m_beforeFirstWindow = std::move(hook); }
 
     // Certificate pins and cleartext consent for the sign-in dialogs; set before start(). A
     // certificate refused while the explorer is in use is asked about over it.
@@ -71,6 +76,8 @@ Q_SIGNALS:
     void quitRequested();
 
 private:
+    void runBeforeFirstWindow();
+    void loadApplicationIcon();
     void resume(const QString &username);
     void onResumeFinished(const ApiError &error);
     void showLogin(const QString &reason, LoginDialog::ReasonLevel level, const QString &username,
@@ -103,6 +110,7 @@ private:
     bool m_quitting = false;
     bool m_explorerShown = false; // its layout is saved on the way out only if it was used
     int m_resumeGraceMs = 400;
+    std::function<void()> m_beforeFirstWindow;
 };
 
 } // namespace Kini

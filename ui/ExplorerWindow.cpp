@@ -28,6 +28,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace Kini {
@@ -407,6 +408,19 @@ void ExplorerWindow::showEvent(QShowEvent *event)
     updateSessionInfo();
     QMainWindow::showEvent(event);
     m_editor->urlEdit()->setFocus(Qt::OtherFocusReason);
+}
+
+bool ExplorerWindow::event(QEvent *event)
+{
+    if (event->type() == QEvent::Paint && !m_painted) {
+        m_painted = true;
+        // Queued: runs once this paint, children included, is done.
+        QTimer::singleShot(0, this, [this] {
+            m_editor->finishSetUp();
+            Q_EMIT firstPainted();
+        });
+    }
+    return QMainWindow::event(event);
 }
 
 void ExplorerWindow::closeEvent(QCloseEvent *event)

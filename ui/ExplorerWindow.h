@@ -69,8 +69,12 @@ Q_SIGNALS:
     void quitRequested();
     // The user wants to look at the certificate the certificate banner is about again.
     void certificateReviewRequested();
+    // Once, from the event loop after the window's first paint: the place for what the first
+    // frame does not need (loading an icon, say, which loads Qt's image plugins).
+    void firstPainted();
 
 protected:
+    bool event(QEvent *event) override;
     void closeEvent(QCloseEvent *event) override;
     void showEvent(QShowEvent *event) override;
 
@@ -110,6 +114,7 @@ private:
     QList<RequestSpec> m_historySpecs; // same order as m_history's rows
     // The keychain failed while saving the session of the sign-in in progress (or just ended).
     bool m_storageWarnedInSignIn = false;
+    bool m_painted = false;
 };
 
 } // namespace Kini

@@ -135,7 +135,6 @@ RequestEditor::RequestEditor(QWidget *parent)
 
     m_url->setObjectName(QStringLiteral("urlEdit"));
     m_url->setPlaceholderText(tr("me/ — a path under the API base, or a full URL"));
-    m_url->setClearButtonEnabled(true);
     QFont urlFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     m_url->setFont(urlFont);
     // Room for a path like "users/42/orders/?page=2" even in the smallest window.
@@ -468,6 +467,11 @@ void RequestEditor::load(const RequestSpec &spec)
     m_headers->setEntries(headers);
     m_body->setPlainText(spec.body);
     updateTabTitles();
+}
+
+void RequestEditor::finishSetUp()
+{
+    m_url->setClearButtonEnabled(true);
 }
 
 void RequestEditor::setRunning(bool running)

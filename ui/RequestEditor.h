@@ -32,6 +32,9 @@ public:
     bool buildRequest(RequestSpec *out, QString *error);
     void load(const RequestSpec &spec);
     void setRunning(bool running);
+    // What the first frame does without: the URL field's clear button, whose icon is the first
+    // image the window loads (and with it every image plugin).
+    void finishSetUp();
 
     QComboBox *methodBox() const { return m_method; }
     QLineEdit *urlEdit() const { return m_url; }

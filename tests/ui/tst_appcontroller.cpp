@@ -24,6 +24,8 @@
 
 #include <memory>
 
+#include <sys/stat.h>
+
 using namespace Kini;
 
 class AppControllerTest : public QObject
@@ -41,6 +43,7 @@ private Q_SLOTS:
     void expiredSavedSessionIsSaid();
     void windowLayoutIsKeptBetweenRuns();
     void quittingWaitsForTheRefreshInFlight();
+    void resumingLeavesTheSettingsFileAlone();
 
 private:
     void signInThroughDialog(const QString &password = QStringLiteral("demo-password"));
@@ -248,7 +251,6 @@ void AppControllerTest::expiredSavedSessionIsSaid()
     QVERIFY(!m_app->loginDialog()->isRetryOffered());
 }
 
-QTEST_MAIN(AppControllerTest)
 // Size, position and splitters come back as the user left them.
 void AppControllerTest::windowLayoutIsKeptBetweenRuns()
 {
@@ -329,4 +331,40 @@ void AppControllerTest::quittingWaitsForTheRefreshInFlight()
                         rotated);
 }
 
+// The file's inode: QSettings writes through a new file renamed over the old one.
+static ino_t inodeOf(const QString &path)
+{
+    struct stat info {};
+    return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? info.st_ino : 0;
+}
+
+void AppControllerTest::resumingLeavesTheSettingsFileAlone()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    m_settings->sync();
+    const QString file = m_settings->fileName();
+    const ino_t before = inodeOf(file);
+    QVERIFY(before != 0);
+
+    // A start-up that resumes the same session on the same server changes no setting, so the
+    // file (rewritten with an fsync whenever QSettings is told anything) stays as it was.
+    const QString server = m_api->config().baseUrl.toString();
+    m_app.reset();
+    m_session.reset();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    m_settings->sync();
+    const ino_t afterQuit = inodeOf(file); // quitting saved the window's layout
+    m_app->start(server, QStringLiteral("demo"));
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    QCOMPARE(m_session->state(), TokenSession::State::Active);
+    m_settings->sync();
+    QCOMPARE(inodeOf(file), afterQuit);
+    QVERIFY(afterQuit != before); // the check can see a rewrite
+}
+
+QTEST_MAIN(AppControllerTest)
 #include "tst_appcontroller.moc"
