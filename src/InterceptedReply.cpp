@@ -142,6 +142,10 @@ void InterceptedReply::start()
         waitForRefresh();
         return;
     }
+    if (m_session->state() == TokenSession::State::Resuming) {
+        waitForResume();
+        return;
+    }
     if (m_session->hasTokens() && !m_session->hasUsableAccess()) {
         // Decided by the clock now, not by a timer that a suspend may have delayed (C12).
         if (m_session->refresh())
@@ -197,6 +201,27 @@ void InterceptedReply::waitForRefresh()
                              "failed, so the request was not sent again. %1")
                         : tr("The request was not sent: the token refresh failed. %1");
                 fail(ApiError::make(error.kind, what.arg(error.message), error.httpStatus), code);
+            });
+}
+
+void InterceptedReply::waitForResume()
+{
+    QObject::disconnect(m_refreshWait);
+    m_refreshWait = connect(
+            m_session, &TokenSession::resumeFinished, this, [this](const ApiError &error) {
+                QObject::disconnect(m_refreshWait);
+                if (!error.isError()) {
+                    sendHop();
+                    return;
+                }
+                const QString what = error.kind == ApiError::NoSavedSession
+                        ? tr("The request was not sent: there was no saved session to restore, "
+                             "and nobody is signed in.")
+                        : tr("The request was not sent: the saved session could not be "
+                             "restored. %1")
+                                  .arg(error.message);
+                fail(ApiError::make(error.kind, what, error.httpStatus),
+                     QNetworkReply::AuthenticationRequiredError);
             });
 }
 

@@ -66,6 +66,9 @@ private:
     void failLater(const ApiError &error, QNetworkReply::NetworkError code);
     void failForSession();
     void waitForRefresh();
+    // The saved session is being read from the keychain: no token yet, and no refresh to wait
+    // on either. Sent once the session is back, failed if it does not come back.
+    void waitForResume();
     // originChecked: start() has just decided m_startedAtApi.
     void sendHop(bool originChecked = false);
     // How launchHop() knows whether the hop's URL is the API's (and so gets the token).

@@ -3,6 +3,8 @@
 #include <QPointer>
 #include <QTimer>
 
+#include <utility>
+
 namespace Kini {
 
 void MemorySecretStore::read(const QString &key, QObject *context, Callback done)
@@ -16,6 +18,15 @@ void MemorySecretStore::read(const QString &key, QObject *context, Callback done
         result.message = tr("No saved session.");
     } else {
         result.secret = m_values.value(key);
+    }
+    if (m_holdReads) {
+        m_heldReads.append([this, context, guard = QPointer<QObject>(context),
+                            done = std::move(done), result]() mutable {
+            if (context && !guard)
+                return; // whoever asked is gone
+            answer(context, std::move(done), result);
+        });
+        return;
     }
     answer(context, std::move(done), result);
 }
@@ -44,6 +55,16 @@ void MemorySecretStore::remove(const QString &key, QObject *context, Callback do
         result.status = StoreResult::NotFound;
     }
     answer(context, std::move(done), result);
+}
+
+void MemorySecretStore::holdReads(bool hold)
+{
+    m_holdReads = hold;
+    if (hold)
+        return;
+    const QList<std::function<void()>> held = std::exchange(m_heldReads, {});
+    for (const std::function<void()> &release : held)
+        release();
 }
 
 void MemorySecretStore::setFailure(StoreResult::Status status, const QString &message)

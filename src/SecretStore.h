@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QObject>
 #include <QString>
 
@@ -62,6 +63,9 @@ public:
     void setFailure(StoreResult::Status status, const QString &message = QString());
     QHash<QString, QByteArray> contents() const { return m_values; }
     int writeCount() const { return m_writes; }
+    // While held, reads are not answered (a keychain waiting on an unlock prompt, say); letting
+    // go answers the held ones, in order.
+    void holdReads(bool hold);
 
 private:
     void answer(QObject *context, Callback done, StoreResult result);
@@ -70,6 +74,8 @@ private:
     StoreResult::Status m_failure = StoreResult::Ok;
     QString m_failureMessage;
     int m_writes = 0;
+    bool m_holdReads = false;
+    QList<std::function<void()>> m_heldReads;
 };
 
 } // namespace Kini

@@ -192,8 +192,17 @@ void TokenSession::updateClockOffset(QNetworkReply *reply, qint64 sentMs)
     }
 }
 
+void TokenSession::abandonResume(const QString &why)
+{
+    // resumeFinished() comes once per resume(), even for one given up: requests sent while the
+    // session was being restored wait for it.
+    if (m_state == State::Resuming)
+        Q_EMIT resumeFinished(ApiError::make(ApiError::Canceled, why));
+}
+
 void TokenSession::signIn(const QString &username, QString password, bool keepSignedIn)
 {
+    abandonResume(tr("A sign-in with a password took its place."));
     if (m_signInReply)
         cancelSignIn();
     if (m_state != State::SigningIn)
@@ -607,6 +616,7 @@ void TokenSession::saveRefreshToken()
 
 void TokenSession::signOut()
 {
+    abandonResume(tr("Signed out."));
     cancelSignIn();
     if (m_refreshReply) {
         QNetworkReply *reply = m_refreshReply;

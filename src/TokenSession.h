@@ -108,7 +108,8 @@ Q_SIGNALS:
     void stateChanged(Kini::TokenSession::State state);
     void tokensChanged();
     void signInFinished(const Kini::ApiError &error); // kind None on success
-    void resumeFinished(const Kini::ApiError &error); // kind None on success
+    // Once per resume(): kind None on success, Canceled when a sign-in or sign-out took over.
+    void resumeFinished(const Kini::ApiError &error);
     void refreshStarted();
     void refreshFinished(const Kini::ApiError &error); // kind None on success
     void sessionExpired(const QString &reason); // the password is needed again
@@ -125,6 +126,7 @@ Q_SIGNALS:
     void clockOffsetChanged(qint64 offsetMs);
 
 private:
+    void abandonResume(const QString &why);
     void preconnect();
     void setState(State state);
     void setTokens(const QByteArray &access, const QByteArray &refresh);

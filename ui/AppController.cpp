@@ -104,7 +104,6 @@ void AppController::start(const QString &server, const QString &user)
     const bool keep = m_settings->value(kKeepKey, true).toBool();
     if (config.isValid() && !username.isEmpty() && (!user.isEmpty() || keep)) {
         resume(username);
-        explorer(); // built while the keychain (on its own thread) and the server answer
         return;
     }
     showLogin(QString(), LoginDialog::ReasonLevel::Info, username);
@@ -146,17 +145,15 @@ void AppController::resume(const QString &username)
     if (m_dialog) {
         // Retry pressed in the dialog: it shows the busy bar at once.
         m_dialog->setRestoring(true, username);
-    } else {
-        // A quick resume goes straight to the explorer; a slow one (keychain prompt, slow
-        // server) shows the dialog with a busy bar rather than nothing at all.
-        QTimer::singleShot(m_resumeGraceMs, this, [this] {
-            if (!m_resuming)
-                return;
-            showLogin(QString(), LoginDialog::ReasonLevel::Info, m_resumeUser);
-            m_dialog->setRestoring(true, m_resumeUser);
-        });
+        m_session->resume(username);
+        return;
     }
     m_session->resume(username);
+    // The explorer comes up at once and says it is restoring the session; requests sent
+    // meanwhile wait for it. The keychain (on its own thread) and the server work while the
+    // window is built and painted; a keychain prompt or a slow server is waited for in the
+    // window. If the session cannot be restored, the sign-in dialog opens over it.
+    showExplorer();
 }
 
 void AppController::onResumeFinished(const ApiError &error)
@@ -174,7 +171,7 @@ void AppController::onResumeFinished(const ApiError &error)
             m_dialog->accept();
         } else {
             remember();
-            showExplorer();
+            startupMark("session restored");
         }
         return;
     }
@@ -215,6 +212,13 @@ void AppController::onResumeFinished(const ApiError &error)
         reason = UiText::errorText(error);
         break;
     }
+    // The explorer, up since the start, says so too once the dialog is closed.
+    if (explorerVisible() && error.kind != ApiError::Canceled)
+        explorer()->showSignedOut(error.kind == ApiError::NoSavedSession
+                                          ? tr("You are not signed in. Sign in to send requests "
+                                               "with a token.")
+                                          : tr("Your saved session was not restored. Sign in to "
+                                               "send requests with a token."));
     if (m_dialog)
         m_dialog->setReason(reason, level, offerRetry);
     else

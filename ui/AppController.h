@@ -62,10 +62,10 @@ public:
     ExplorerWindow *explorer();
     // The question about a refused certificate on show over the explorer, else nullptr.
     CertificatePrompt *certificatePrompt() const { return m_certificatePrompt; }
+    // Whether the explorer exists and is on screen (explorer() would build it).
+    bool explorerVisible() const;
     // The sign-in dialog while one is open, else nullptr.
     LoginDialog *loginDialog() const { return m_dialog; }
-    // How long a resume may run before the dialog appears with a busy bar (default 400 ms).
-    void setResumeGraceMs(int ms) { m_resumeGraceMs = ms; }
 
     // Quits, unless a refresh is in flight: then the windows close at once and quitRequested()
     // follows its answer (bounded), so that a rotated token is not lost.
@@ -88,7 +88,6 @@ private:
     void onUntrustedCertificate(const CertificateTrust::Problem &problem);
     void signOut();
     void showExplorer();
-    bool explorerVisible() const;
     // The origins a resume would send the refresh token to over http:// to another computer
     // without the user's consent in this run.
     QStringList cleartextOriginsToAsk() const;
@@ -109,7 +108,6 @@ private:
     bool m_resuming = false;
     bool m_quitting = false;
     bool m_explorerShown = false; // its layout is saved on the way out only if it was used
-    int m_resumeGraceMs = 400;
     std::function<void()> m_beforeFirstWindow;
 };
 

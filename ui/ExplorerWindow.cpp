@@ -414,6 +414,7 @@ bool ExplorerWindow::event(QEvent *event)
 {
     if (event->type() == QEvent::Paint && !m_painted) {
         m_painted = true;
+        startupMark("explorer first paint");
         // Queued: runs once this paint, children included, is done.
         QTimer::singleShot(0, this, [this] {
             m_editor->finishSetUp();
@@ -468,7 +469,8 @@ void ExplorerWindow::updateSessionInfo()
 
     const bool signedIn
             = state == TokenSession::State::Active || state == TokenSession::State::Refreshing;
-    m_signInAction->setEnabled(!signedIn);
+    // While a saved session is being restored, the dialog would only compete with it.
+    m_signInAction->setEnabled(!signedIn && state != TokenSession::State::Resuming);
     m_signOutAction->setEnabled(state != TokenSession::State::SignedOut);
     if (signedIn)
         m_sessionBanner->hide();

@@ -3,6 +3,7 @@
 #include <QCoreApplication>
 #include <QEvent>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
 
 #include <cstdio>
@@ -10,8 +11,8 @@
 
 namespace Kini {
 
-// For tests/bench (kini-bench), which times start-up to the first painted window: installed as
-// an event filter on that window, it prints "KINI-SHOWN" once the window has been painted, and
+// For tests/bench (kini-bench), which times start-up to the first painted window: it prints
+// "KINI-SHOWN" once a paint has happened that counts (any paint, unless a condition is set), and
 // with quit set, ends the program. Header-only, so the benchmark's reference program can use it
 // without linking anything of Kini Explorer.
 class FirstPaintReporter final : public QObject
@@ -23,12 +24,28 @@ public:
     {
     }
 
+    // Watches target's paint events: a window's, or the whole application's (qApp) when what
+    // counts may be a child widget repainting on its own.
+    void watch(QObject *target)
+    {
+        m_target = target;
+        target->installEventFilter(this);
+    }
+
+    // Which paints count, e.g. "a widget of this window, painted once the session is back".
+    void setCondition(std::function<bool(QObject *painted)> condition)
+    {
+        m_condition = std::move(condition);
+    }
+
     bool eventFilter(QObject *watched, QEvent *event) override
     {
-        if (event->type() == QEvent::Paint) {
-            watched->removeEventFilter(this);
-            // Queued: runs once the whole window, children included, has been painted.
+        if (event->type() == QEvent::Paint && !m_seen && (!m_condition || m_condition(watched))) {
+            m_seen = true;
+            // Queued: runs once this paint, children included, is done.
             QTimer::singleShot(0, this, [this] {
+                if (m_target)
+                    m_target->removeEventFilter(this);
                 if (m_onPainted)
                     m_onPainted();
                 std::puts("KINI-SHOWN");
@@ -45,6 +62,9 @@ public:
 
 private:
     bool m_quit;
+    bool m_seen = false;
+    QPointer<QObject> m_target;
+    std::function<bool(QObject *)> m_condition;
     std::function<void()> m_onPainted;
 };
 

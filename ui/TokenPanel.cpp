@@ -109,6 +109,8 @@ void TokenPanel::tick()
     } else if (!m_lastRefreshError.isEmpty() && m_session->hasTokens()) {
         footer = tr("Last refresh failed: %1 The tokens were kept; it will be tried again.")
                          .arg(m_lastRefreshError);
+    } else if (m_session->state() == TokenSession::State::Resuming && !m_session->hasTokens()) {
+        footer = tr("Reading the saved session from the keychain…");
     } else if (m_session->isRefreshing()) {
         footer = tr("Refreshing the access token…");
     } else if (m_session->isAccountDisabled()) {

@@ -167,7 +167,12 @@ void AppControllerTest::networkErrorOnResumeKeepsTheSavedSession()
     QVERIFY2(m_app->loginDialog()->reasonText().contains(QStringLiteral("kept")),
              qPrintable(m_app->loginDialog()->reasonText()));
     QCOMPARE(m_store->contents(), saved);
-    QVERIFY(!m_app->explorer()->isVisible());
+    // The explorer came up at once; the dialog sits over it, and the window says it too.
+    ExplorerWindow *explorer = m_app->explorer();
+    QVERIFY(explorer->isVisible());
+    QCOMPARE(m_app->loginDialog()->windowModality(), Qt::WindowModal);
+    QVERIFY2(explorer->bannerTexts().join(QLatin1Char(' ')).contains(QStringLiteral("not restored")),
+             qPrintable(explorer->bannerTexts().join(QLatin1Char('|'))));
 }
 
 void AppControllerTest::retryRestoresTheSavedSession()
@@ -218,7 +223,6 @@ void AppControllerTest::retryRestoresTheSavedSession()
 void AppControllerTest::noSavedSessionIsNoNews()
 {
     // A first start for a user named on the command line: nothing saved, nothing to report.
-    m_app->setResumeGraceMs(0);
     m_app->start(m_api->config().baseUrl.toString(), QStringLiteral("newcomer"));
     QTRY_VERIFY(m_app->loginDialog() && !m_app->loginDialog()->isBusy());
     QCOMPARE(m_session->state(), TokenSession::State::SignedOut);
@@ -359,8 +363,8 @@ void AppControllerTest::resumingLeavesTheSettingsFileAlone()
     m_settings->sync();
     const ino_t afterQuit = inodeOf(file); // quitting saved the window's layout
     m_app->start(server, QStringLiteral("demo"));
-    QTRY_VERIFY(m_app->explorer()->isVisible());
-    QCOMPARE(m_session->state(), TokenSession::State::Active);
+    QTRY_COMPARE(m_session->state(), TokenSession::State::Active);
+    QVERIFY(m_app->explorer()->isVisible());
     m_settings->sync();
     QCOMPARE(inodeOf(file), afterQuit);
     QVERIFY(afterQuit != before); // the check can see a rewrite

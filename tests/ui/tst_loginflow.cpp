@@ -14,6 +14,7 @@
 
 #include <QAction>
 #include <QCheckBox>
+#include <QLabel>
 #include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
@@ -40,11 +41,11 @@ private Q_SLOTS:
     void wrongPasswordStaysInTheDialog();
     void savedSessionSkipsTheDialog();
     void unreadableKeychainIsNotNoSession();
+    void requestWhileRestoringNothingSaysSo();
 
 private:
     // A fresh app on the given store (a new session and controller each time, like a restart).
-    void startApp(const QString &server = QString(), const QString &user = QString(),
-                  int resumeGraceMs = 400);
+    void startApp(const QString &server = QString(), const QString &user = QString());
     void fillAndSubmit(LoginDialog *dialog, const QString &server, const QString &user,
                        const QString &password);
 
@@ -93,7 +94,7 @@ void LoginFlowTest::cleanup()
     }
 }
 
-void LoginFlowTest::startApp(const QString &server, const QString &user, int resumeGraceMs)
+void LoginFlowTest::startApp(const QString &server, const QString &user)
 {
     m_app.reset();
     m_session.reset();
@@ -101,7 +102,6 @@ void LoginFlowTest::startApp(const QString &server, const QString &user, int res
     m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
     m_network->setSession(m_session.get());
     m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
-    m_app->setResumeGraceMs(resumeGraceMs);
     m_app->start(server, user);
 }
 
@@ -215,11 +215,57 @@ void LoginFlowTest::savedSessionSkipsTheDialog()
     QTRY_COMPARE(m_store->contents().size(), 1);
 
     // A restart: the last server and user come from the settings, the token from the keychain.
-    startApp(QString(), QString(), 60000);
-    QTRY_VERIFY_WITH_TIMEOUT(m_app->explorer()->isVisible(), 15000);
+    // The keychain is slow this time (an unlock prompt, say).
+    m_store->holdReads(true);
+    startApp();
+    // The explorer is up at once and says what it is doing; nobody is asked for a password.
+    ExplorerWindow *explorer = m_app->explorer();
+    QVERIFY(explorer->isVisible());
+    QVERIFY(!m_app->loginDialog());
+    QCOMPARE(m_session->state(), TokenSession::State::Resuming);
+    QVERIFY2(explorer->statusBarText().contains(QStringLiteral("Restoring session")),
+             qPrintable(explorer->statusBarText()));
+    QVERIFY(!explorer->signInAction()->isEnabled());
+    auto *footer = explorer->findChild<QLabel *>(QStringLiteral("tokenPanelFooter"));
+    QVERIFY(footer);
+    QVERIFY2(footer->text().contains(QStringLiteral("keychain")), qPrintable(footer->text()));
+
+    // A request sent meanwhile waits for the session and goes with its token: sent at once, it
+    // would have gone without one and come back 401.
+    RequestEditor *editor = explorer->requestEditor();
+    QTest::keyClicks(editor->urlEdit(), QStringLiteral("me/"));
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    m_store->holdReads(false);
+    QTRY_COMPARE_WITH_TIMEOUT(explorer->responseView()->statusCode(), 200, 15000);
+    const QString body = explorer->responseView()->bodyText();
+    QVERIFY2(body.contains(QStringLiteral("\"username\": \"demo\"")), qPrintable(body));
     QVERIFY(!m_app->loginDialog());
     QCOMPARE(m_session->username(), QStringLiteral("demo"));
     QCOMPARE(m_session->state(), TokenSession::State::Active);
+    QVERIFY2(explorer->statusBarText().contains(QStringLiteral("Signed in")),
+             qPrintable(explorer->statusBarText()));
+}
+
+void LoginFlowTest::requestWhileRestoringNothingSaysSo()
+{
+    // A user named on the command line who has no saved session, and a request sent before the
+    // keychain has said so: it is not sent, and the answer says why.
+    m_store->holdReads(true);
+    startApp(m_server.baseUrl().toString(), QStringLiteral("newcomer"));
+    ExplorerWindow *explorer = m_app->explorer();
+    QVERIFY(explorer->isVisible());
+    RequestEditor *editor = explorer->requestEditor();
+    QTest::keyClicks(editor->urlEdit(), QStringLiteral("me/"));
+    QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    m_store->holdReads(false);
+    QTRY_VERIFY_WITH_TIMEOUT(!explorer->responseView()->noticeText().isEmpty(), 15000);
+    QVERIFY2(explorer->responseView()->noticeText().contains(QStringLiteral("no saved session")),
+             qPrintable(explorer->responseView()->noticeText()));
+    QCOMPARE(explorer->responseView()->statusCode(), 0);
+    // The sign-in dialog opens over the explorer, with nothing to report.
+    QTRY_VERIFY(m_app->loginDialog() && m_app->loginDialog()->isVisible());
+    QCOMPARE(m_app->loginDialog()->reasonText(), QString());
+    QCOMPARE(m_app->loginDialog()->windowModality(), Qt::WindowModal);
 }
 
 void LoginFlowTest::unreadableKeychainIsNotNoSession()
@@ -236,7 +282,9 @@ void LoginFlowTest::unreadableKeychainIsNotNoSession()
     QVERIFY2(!dialog->reasonText().contains(QStringLiteral("No saved session")),
              qPrintable(dialog->reasonText()));
     QCOMPARE(dialog->username(), QStringLiteral("demo"));
-    QVERIFY(!m_app->explorer()->isVisible());
+    // Over the explorer, which came up at once and now says the session was not restored.
+    QVERIFY(m_app->explorer()->isVisible());
+    QCOMPARE(dialog->windowModality(), Qt::WindowModal);
 }
 
 QTEST_MAIN(LoginFlowTest)
