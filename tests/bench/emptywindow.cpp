@@ -19,7 +19,7 @@ int main(int argc, char *argv[])
     const QByteArray when = qgetenv("KINI_BENCH_WHEN_SHOWN");
     Kini::FirstPaintReporter reporter(when == "exit");
     if (!when.isEmpty())
-        window.installEventFilter(&reporter);
+        reporter.watch(&window);
     window.show();
     return app.exec();
 }
