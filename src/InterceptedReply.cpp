@@ -483,6 +483,16 @@ void InterceptedReply::dropHop(bool keep)
     m_hop = nullptr;
 }
 
+QString InterceptedReply::httpErrorText(int status, const QByteArray &body) const
+{
+    const QString reason = attribute(QNetworkRequest::HttpReasonPhraseAttribute).toString();
+    const QString statusLine = QStringLiteral("%1 %2").arg(status).arg(reason).trimmed();
+    const QString detail = errorBodyOf(body).detail.simplified().left(500);
+    if (detail.isEmpty())
+        return tr("The server answered %1.").arg(statusLine);
+    return tr("The server answered %1: %2").arg(statusLine, detail);
+}
+
 void InterceptedReply::finishFromHop(QNetworkReply *hop, const QByteArray &body)
 {
     setUrl(hop->url());
@@ -511,9 +521,13 @@ void InterceptedReply::finishFromHop(QNetworkReply *hop, const QByteArray &body)
         setError(code, message);
         if (!m_apiError.isError()) {
             const int status = attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-            m_apiError = ApiError::make(code == QNetworkReply::TimeoutError ? ApiError::Timeout
-                                                : status > 0                ? ApiError::Http
-                                                                            : ApiError::Network,
+            const bool timedOut = code == QNetworkReply::TimeoutError;
+            // Qt's "Error transferring <url> - server replied: Not Found" says less than the
+            // status line and the API's own detail (DRF's {"detail": ...}).
+            if (status > 0 && !timedOut)
+                message = httpErrorText(status, body);
+            m_apiError = ApiError::make(timedOut ? ApiError::Timeout
+                                                 : status > 0 ? ApiError::Http : ApiError::Network,
                                         message, status);
         }
     } else if (m_blockedRedirect.isValid()) {

@@ -66,6 +66,8 @@ private:
     void failLater(const ApiError &error, QNetworkReply::NetworkError code);
     void failForSession();
     void waitForRefresh();
+    // What an HTTP error means in words: the status line, and the API's detail if it gave one.
+    QString httpErrorText(int status, const QByteArray &body) const;
     // The saved session is being read from the keychain: no token yet, and no refresh to wait
     // on either. Sent once the session is back, failed if it does not come back.
     void waitForResume();

@@ -122,8 +122,10 @@ void AppController::loadApplicationIcon()
     // even when told its format. Hence after the first frame, not before.
     if (!QGuiApplication::windowIcon().isNull())
         return;
+    // Title bars and task switchers draw it at 16-64 px; a 256 px one would cost half a
+    // megabyte decoded (twice: image and pixmap) and as much again sent to the X server.
     QIcon icon;
-    for (int size : {32, 64, 256})
+    for (int size : {32, 64})
         icon.addFile(QStringLiteral(":/kini/kini-explorer-%1.png").arg(size), QSize(size, size));
     QGuiApplication::setWindowIcon(icon);
 }

@@ -139,6 +139,8 @@ private Q_SLOTS:
     void rotatedRefreshTokenIsStored();
     void apiErrorCodes_data();
     void apiErrorCodes();
+    void httpErrorsSayStatusAndDetail_data();
+    void httpErrorsSayStatusAndDetail();
     void secondRejectionIsShownNotRefreshed();
     void deadRefreshTokenEndsSession();
     void deadStoredTokenIsTriedOnceThenRemoved();
@@ -388,6 +390,49 @@ void tst_Interceptor::apiErrorCodes_data()
     QTest::newRow("user_not_found: account disabled, no refresh")
             << QByteArray(R"({"detail":"User not found","code":"user_not_found"})")
             << int(ApiError::AccountDisabled) << "User not found";
+}
+
+void tst_Interceptor::httpErrorsSayStatusAndDetail_data()
+{
+    QTest::addColumn<int>("code");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<bool>("html");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("404 with DRF's detail") << 404 << QByteArray(R"({"detail":"Not found."})")
+                                           << false << "The server answered 404 Not Found: Not found.";
+    QTest::newRow("403 with a detail") << 403
+                                       << QByteArray(R"({"detail":"You do not have permission."})")
+                                       << false
+                                       << "The server answered 403 Forbidden: You do not have "
+                                          "permission.";
+    QTest::newRow("500 HTML page: the status line only")
+            << 500 << QByteArray("<html><body><h1>Server Error (500)</h1></body></html>") << true
+            << "The server answered 500 Internal Server Error.";
+    QTest::newRow("400 JSON without a detail") << 400 << QByteArray(R"({"name":["required"]})")
+                                               << false << "The server answered 400 Bad Request.";
+}
+
+// Qt's own text ("Error transferring <url> - server replied: Not Found") is not what the user
+// reads: the status line and the API's detail are.
+void tst_Interceptor::httpErrorsSayStatusAndDetail()
+{
+    QFETCH(int, code);
+    QFETCH(QByteArray, body);
+    QFETCH(bool, html);
+    QFETCH(QString, expected);
+    Rig &rig = *m_rig;
+    QVERIFY(rig.signIn());
+    rig.api.apiOverride = [&](const auto &) {
+        return html ? Response::html(code, body) : Response::json(code, body);
+    };
+    std::unique_ptr<QNetworkReply> reply(rig.send("GET", "me/"));
+    QVERIFY(waitFinished(reply.get()));
+    QCOMPARE(status(reply.get()), code);
+    const ApiError error = intercepted(reply.get())->apiError();
+    QCOMPARE(error.kind, ApiError::Http);
+    QCOMPARE(error.httpStatus, code);
+    QCOMPARE(error.message, expected);
+    QCOMPARE(reply->readAll(), body); // the body itself is still there to read
 }
 
 void tst_Interceptor::apiErrorCodes()
