@@ -492,6 +492,10 @@ void ResponseView::setBodyText(const QByteArray &body, const QByteArray &content
         m_body->setPlaceholderText(tr("(empty body)"));
         return;
     }
+    // JSON is shown indented, one value per line, and reads best unwrapped; anything else (an
+    // HTML error page, plain text) may be one long line and is wrapped to the view.
+    m_body->setLineWrapMode(looksLikeJson(body, contentType) ? QPlainTextEdit::NoWrap
+                                                             : QPlainTextEdit::WidgetWidth);
     if (looksBinary(body, contentType)) {
         m_body->setPlainText(tr("Binary body (%1, %2) not shown.")
                                      .arg(contentType.isEmpty() ? tr("no Content-Type")

@@ -5,6 +5,7 @@
 #include "ResponseView.h"
 
 #include <QNetworkReply>
+#include <QPlainTextEdit>
 #include <QTest>
 #include <QThreadPool>
 
@@ -79,6 +80,7 @@ class ResponseViewTest : public QObject
 
 private Q_SLOTS:
     void smallBodyIsShownAtOnce();
+    void htmlPageIsWrappedJsonIsNot();
     void largeBodyIsFormattedInTheBackground_data();
     void largeBodyIsFormattedInTheBackground();
     void hugeJsonIsIndentedLikeTheTreeWithNumbersAsSent();
@@ -92,6 +94,24 @@ void ResponseViewTest::smallBodyIsShownAtOnce()
     QVERIFY(!view.isBodyPending());
     QCOMPARE(view.bodyText(),
              QStringLiteral("{\n    \"id\": 100002348117421473,\n    \"price\": 1.10\n}"));
+}
+
+// An HTML error page often comes as one long line: wrapped to the view, it can be read without
+// scrolling sideways. Indented JSON stays unwrapped.
+void ResponseViewTest::htmlPageIsWrappedJsonIsNot()
+{
+    ResponseView view;
+    auto *body = view.findChild<QPlainTextEdit *>(QStringLiteral("responseBody"));
+    QVERIFY(body);
+    show(view, "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"
+               "<p>The proxy server received an invalid response from an upstream server.</p>"
+               "</body></html>",
+         "text/html; charset=utf-8");
+    QCOMPARE(body->lineWrapMode(), QPlainTextEdit::WidgetWidth);
+    show(view, R"({"detail":"Not found."})");
+    QCOMPARE(body->lineWrapMode(), QPlainTextEdit::NoWrap);
+    show(view, "plain words from a server", "text/plain");
+    QCOMPARE(body->lineWrapMode(), QPlainTextEdit::WidgetWidth);
 }
 
 void ResponseViewTest::largeBodyIsFormattedInTheBackground_data()
