@@ -6,6 +6,7 @@
 #include "CertificateTrust.h"
 #include "ExplorerWindow.h"
 #include "KiniLog.h"
+#include "RequestEditor.h"
 #include "TokenSession.h"
 #include "UiText.h"
 
@@ -387,7 +388,8 @@ void AppController::signOut()
     // goes back to it rather than quitting the application.
     explorer()->resetForNewSession();
     explorer()->showSignedOut(tr("You are signed out. Sign in to send requests with a token."));
-    m_explorerUser.clear();
+    // m_explorerUser stays: the request being composed is still theirs, kept if they sign in
+    // again, cleared if somebody else does.
     showLogin(tr("You are signed out. The saved session was removed from this computer."),
               LoginDialog::ReasonLevel::Info, username);
 }
@@ -395,8 +397,12 @@ void AppController::signOut()
 void AppController::showExplorer()
 {
     const QString user = m_session->username();
-    if (!m_explorerUser.isEmpty() && m_explorerUser != user)
+    if (!m_explorerUser.isEmpty() && m_explorerUser != user) {
+        // Nothing of another user's work stays: history, answer, and the request they typed
+        // (its headers may hold a key of theirs).
         explorer()->resetForNewSession();
+        explorer()->requestEditor()->load(RequestSpec());
+    }
     m_explorerUser = user;
     m_explorerShown = true;
     startupMark("explorer show asked");

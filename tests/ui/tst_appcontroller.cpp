@@ -7,6 +7,7 @@
 #include "Interceptor.h"
 #include "LoginDialog.h"
 #include "RequestEditor.h"
+#include "KeyValueTable.h"
 #include "ResponseView.h"
 #include "SecretStore.h"
 #include "TestTokens.h"
@@ -44,6 +45,7 @@ private Q_SLOTS:
     void windowLayoutIsKeptBetweenRuns();
     void quittingWaitsForTheRefreshInFlight();
     void resumingLeavesTheSettingsFileAlone();
+    void anotherUserAfterSignOutFindsNothingOfTheLast();
 
 private:
     void signInThroughDialog(const QString &password = QStringLiteral("demo-password"));
@@ -368,6 +370,44 @@ void AppControllerTest::resumingLeavesTheSettingsFileAlone()
     m_settings->sync();
     QCOMPARE(inodeOf(file), afterQuit);
     QVERIFY(afterQuit != before); // the check can see a rewrite
+}
+
+// Signing out and back in keeps the request being composed; somebody else signing in after a
+// sign-out finds none of it (a header typed by hand may hold a key of the last user's).
+void AppControllerTest::anotherUserAfterSignOutFindsNothingOfTheLast()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    ExplorerWindow *explorer = m_app->explorer();
+    RequestEditor *editor = explorer->requestEditor();
+    QTest::keyClicks(editor->urlEdit(), QStringLiteral("me/"));
+    editor->headersTable()->setEntries({{true, QStringLiteral("X-Api-Key"), QStringLiteral("k1")}});
+
+    const auto signOutThenIn = [&](const QString &user, const QString &password) {
+        explorer->signOutAction()->trigger();
+        QTRY_VERIFY(m_app->loginDialog() && m_app->loginDialog()->isVisible());
+        LoginDialog *dialog = m_app->loginDialog();
+        dialog->prefill(m_api->config(), user);
+        QTest::keyClicks(dialog->findChild<QLineEdit *>(QStringLiteral("passwordEdit")), password);
+        QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("signInButton")),
+                          Qt::LeftButton);
+        QTRY_VERIFY(!m_app->loginDialog());
+        QTRY_COMPARE(m_session->state(), TokenSession::State::Active);
+        QCOMPARE(m_session->username(), user);
+    };
+
+    signOutThenIn(QStringLiteral("demo"), QStringLiteral("demo-password"));
+    QCOMPARE(editor->urlEdit()->text(), QStringLiteral("me/"));
+    QCOMPARE(editor->headersTable()->entries().size(), 1);
+
+    m_api->username = QStringLiteral("other");
+    m_api->password = QStringLiteral("other-password");
+    signOutThenIn(QStringLiteral("other"), QStringLiteral("other-password"));
+    QCOMPARE(editor->urlEdit()->text(), QString());
+    QCOMPARE(editor->headersTable()->entries().size(), 0);
+    QCOMPARE(explorer->historyList()->count(), 0);
+    QCOMPARE(explorer->responseView()->statusCode(), 0);
 }
 
 QTEST_MAIN(AppControllerTest)
