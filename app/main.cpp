@@ -134,6 +134,7 @@ int main(int argc, char *argv[])
     const QByteArray whenShown = qgetenv("KINI_BENCH_WHEN_SHOWN");
     Kini::FirstPaintReporter shownReporter(whenShown == "exit");
     shownReporter.setOnPainted([] { Kini::startupMark("explorer painted, session restored"); });
+    Kini::FirstPaintReporter windowReporter(false);
     controller.setBeforeFirstWindow([&fontconfig] {
         fontconfig.done();
         Kini::startupMark("fontconfig ready");
@@ -149,6 +150,11 @@ int main(int argc, char *argv[])
                     && session.state() == Kini::TokenSession::State::Active;
         });
         shownReporter.watch(&app);
+        // And when the explorer is first on screen, session or not.
+        if (controller.explorerVisible()) {
+            windowReporter.setLine("KINI-WINDOW");
+            windowReporter.watch(controller.explorer());
+        }
     }
     Kini::startupMark("start asked");
     return app.exec();

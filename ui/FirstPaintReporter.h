@@ -24,6 +24,9 @@ public:
     {
     }
 
+    // The line printed; "KINI-SHOWN" unless told otherwise.
+    void setLine(const char *line) { m_line = line; }
+
     // Watches target's paint events: a window's, or the whole application's (qApp) when what
     // counts may be a child widget repainting on its own.
     void watch(QObject *target)
@@ -48,7 +51,7 @@ public:
                     m_target->removeEventFilter(this);
                 if (m_onPainted)
                     m_onPainted();
-                std::puts("KINI-SHOWN");
+                std::puts(m_line);
                 std::fflush(stdout);
                 if (m_quit)
                     QCoreApplication::quit();
@@ -62,6 +65,7 @@ public:
 
 private:
     bool m_quit;
+    const char *m_line = "KINI-SHOWN";
     bool m_seen = false;
     QPointer<QObject> m_target;
     std::function<bool(QObject *)> m_condition;

@@ -24,6 +24,7 @@ extern char **environ;
 namespace {
 
 const QByteArray kShownLine = "KINI-SHOWN";
+const QByteArray kWindowLine = "KINI-WINDOW";
 constexpr int kShownTimeoutMs = 30000;
 constexpr int kIntervals = 6; // the idle time is measured in this many equal slices
 
@@ -176,6 +177,8 @@ ProcessBench::Child ProcessBench::launch(const QString &program, const QStringLi
         if (n <= 0)
             break;
         seen.append(buffer, n);
+        if (child.windowMs < 0 && seen.contains(kWindowLine))
+            child.windowMs = timer.nsecsElapsed() / 1e6;
         if (seen.contains(kShownLine))
             child.shownMs = timer.nsecsElapsed() / 1e6;
     }
@@ -267,6 +270,7 @@ QList<BenchRow> ProcessBench::startUp(const QString &server, int runs)
         {sessionFloor(), floorArguments + QStringList {QStringLiteral("--window")}},
     };
     Sample ms[SideCount];
+    Sample appWindowMs; // the explorer on screen, its session perhaps not back yet
     Sample mib[SideCount];
     Sample cpuMs[SideCount];
     bool failed = false;
@@ -287,6 +291,8 @@ QList<BenchRow> ProcessBench::startUp(const QString &server, int runs)
             if (run < 0)
                 continue;
             ms[side].add(child.shownMs);
+            if (side == App && child.windowMs >= 0)
+                appWindowMs.add(child.windowMs);
             mib[side].add(peak);
             cpuMs[side].add(cpu);
         }
@@ -305,10 +311,12 @@ QList<BenchRow> ProcessBench::startUp(const QString &server, int runs)
     time.ratio = ratioTo(App, Empty);
     time.target = QStringLiteral("≤ 1.5");
     time.met = !failed && time.ratio <= 1.5;
-    time.note = QStringLiteral("CPU time (all threads) until painted: Kini Explorer %1, "
-                               "empty window %2; Kini Explorer over the floor with a window "
-                               "(4e): %3")
-                        .arg(cpuMs[App].describe(QStringLiteral("ms")),
+    time.note = QStringLiteral("the explorer is on screen (first paint, session still being "
+                               "restored) after %1; CPU time (all threads) until painted with "
+                               "the session: Kini Explorer %2, empty window %3; Kini Explorer "
+                               "over the floor with a window (4e): %4")
+                        .arg(appWindowMs.describe(QStringLiteral("ms")),
+                             cpuMs[App].describe(QStringLiteral("ms")),
                              cpuMs[Empty].describe(QStringLiteral("ms")))
                         .arg(ratioTo(App, FloorWindow), 0, 'f', 2);
 

@@ -28,6 +28,7 @@ private:
         pid_t pid = -1;
         int output = -1; // read end of the child's stdout
         double shownMs = -1; // from spawn to its "shown" line
+        double windowMs = -1; // kini-explorer only: to its window's first paint (KINI-WINDOW)
     };
 
     // Spawns a program with KINI_BENCH_WHEN_SHOWN=mode and waits for its "shown" line.
