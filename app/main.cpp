@@ -74,7 +74,10 @@ public:
         m_thread = std::thread([] { FcInit(); });
 #endif
     }
-    ~FontconfigWarmUp() { done(); }
+    ~FontconfigWarmUp()
+    {
+        done();
+    }
     FontconfigWarmUp(const FontconfigWarmUp &) = delete;
     FontconfigWarmUp &operator=(const FontconfigWarmUp &) = delete;
 
@@ -112,7 +115,6 @@ int main(int argc, char *argv[])
     QApplication::setQuitOnLastWindowClosed(false);
     setApplicationNames();
     QApplication::setDesktopFileName(QStringLiteral("kini-explorer"));
-
 
     QCommandLineParser parser;
     setUpParser(parser, options);

@@ -181,48 +181,52 @@ void InterceptedReply::failForSession()
               QNetworkReply::AuthenticationRequiredError);
 }
 
-void InterceptedReply::waitForRefresh()
+void InterceptedReply::waitFor(void (TokenSession::*finished)(const ApiError &),
+                               void (InterceptedReply::*failed)(const ApiError &))
 {
     QObject::disconnect(m_refreshWait);
-    m_refreshWait = connect(
-            m_session, &TokenSession::refreshFinished, this, [this](const ApiError &error) {
-                QObject::disconnect(m_refreshWait);
-                if (!error.isError()) {
-                    sendHop();
-                    return;
-                }
-                const auto code = error.kind == ApiError::SessionExpired
-                        ? QNetworkReply::AuthenticationRequiredError
-                        : error.kind == ApiError::Timeout ? QNetworkReply::TimeoutError
-                                                          : QNetworkReply::UnknownNetworkError;
-                // Sent once already when the refresh was for a rejected token: say what happened.
-                const QString what = m_replayed
-                        ? tr("The server rejected the access token, and the token refresh "
-                             "failed, so the request was not sent again. %1")
-                        : tr("The request was not sent: the token refresh failed. %1");
-                fail(ApiError::make(error.kind, what.arg(error.message), error.httpStatus), code);
-            });
+    m_refreshWait = connect(m_session, finished, this, [this, failed](const ApiError &error) {
+        QObject::disconnect(m_refreshWait);
+        if (error.isError())
+            (this->*failed)(error);
+        else
+            sendHop();
+    });
+}
+
+void InterceptedReply::waitForRefresh()
+{
+    waitFor(&TokenSession::refreshFinished, &InterceptedReply::failAfterRefresh);
+}
+
+void InterceptedReply::failAfterRefresh(const ApiError &error)
+{
+    const auto code = error.kind == ApiError::SessionExpired
+            ? QNetworkReply::AuthenticationRequiredError
+            : error.kind == ApiError::Timeout ? QNetworkReply::TimeoutError
+                                              : QNetworkReply::UnknownNetworkError;
+    // Sent once already when the refresh was for a rejected token: say what happened.
+    const QString what = m_replayed
+            ? tr("The server rejected the access token, and the token refresh failed, so the "
+                 "request was not sent again. %1")
+            : tr("The request was not sent: the token refresh failed. %1");
+    fail(ApiError::make(error.kind, what.arg(error.message), error.httpStatus), code);
 }
 
 void InterceptedReply::waitForResume()
 {
-    QObject::disconnect(m_refreshWait);
-    m_refreshWait = connect(
-            m_session, &TokenSession::resumeFinished, this, [this](const ApiError &error) {
-                QObject::disconnect(m_refreshWait);
-                if (!error.isError()) {
-                    sendHop();
-                    return;
-                }
-                const QString what = error.kind == ApiError::NoSavedSession
-                        ? tr("The request was not sent: there was no saved session to restore, "
-                             "and nobody is signed in.")
-                        : tr("The request was not sent: the saved session could not be "
-                             "restored. %1")
-                                  .arg(error.message);
-                fail(ApiError::make(error.kind, what, error.httpStatus),
-                     QNetworkReply::AuthenticationRequiredError);
-            });
+    waitFor(&TokenSession::resumeFinished, &InterceptedReply::failAfterResume);
+}
+
+void InterceptedReply::failAfterResume(const ApiError &error)
+{
+    const QString what = error.kind == ApiError::NoSavedSession
+            ? tr("The request was not sent: there was no saved session to restore, and nobody "
+                 "is signed in.")
+            : tr("The request was not sent: the saved session could not be restored. %1")
+                      .arg(error.message);
+    fail(ApiError::make(error.kind, what, error.httpStatus),
+         QNetworkReply::AuthenticationRequiredError);
 }
 
 void InterceptedReply::sendHop(bool originChecked)
@@ -231,8 +235,8 @@ void InterceptedReply::sendHop(bool originChecked)
         return;
     // Straight from start(), the URL is the one it has just looked at; after a wait (refresh,
     // replay) the configuration may have changed, and after a redirect the URL has.
-    const bool atApi = originChecked && m_redirects == 0 ? m_startedAtApi
-                                                         : isApiOrigin(m_request.url());
+    const bool atApi
+            = originChecked && m_redirects == 0 ? m_startedAtApi : isApiOrigin(m_request.url());
     if (atApi)
         m_manager->queueApiHop(this);
     else
@@ -256,8 +260,7 @@ void InterceptedReply::launchHop(bool holdsSlot, HopOrigin origin)
     m_usedAccess.clear();
     m_authorized = false;
     const bool atApi = holdsSlot && (origin == HopOrigin::Api || isApiOrigin(request.url()));
-    if (atApi && !request.hasRawHeader("Authorization")
-        && !m_session->accessToken().isNull()) {
+    if (atApi && !request.hasRawHeader("Authorization") && !m_session->accessToken().isNull()) {
         m_usedAccess = m_session->accessToken().raw();
         request.setRawHeader("Authorization", "Bearer " + m_usedAccess);
         m_authorized = true;
@@ -526,8 +529,9 @@ void InterceptedReply::finishFromHop(QNetworkReply *hop, const QByteArray &body)
             // status line and the API's own detail (DRF's {"detail": ...}).
             if (status > 0 && !timedOut)
                 message = httpErrorText(status, body);
-            m_apiError = ApiError::make(timedOut ? ApiError::Timeout
-                                                 : status > 0 ? ApiError::Http : ApiError::Network,
+            m_apiError = ApiError::make(timedOut             ? ApiError::Timeout
+                                                : status > 0 ? ApiError::Http
+                                                             : ApiError::Network,
                                         message, status);
         }
     } else if (m_blockedRedirect.isValid()) {

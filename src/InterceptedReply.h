@@ -65,12 +65,17 @@ private:
     bool isApiOrigin(const QUrl &url) const;
     void failLater(const ApiError &error, QNetworkReply::NetworkError code);
     void failForSession();
+    // Sends once the session's finished signal reports success; otherwise calls failed.
+    void waitFor(void (TokenSession::*finished)(const ApiError &),
+                 void (InterceptedReply::*failed)(const ApiError &));
     void waitForRefresh();
+    void failAfterRefresh(const ApiError &error);
     // What an HTTP error means in words: the status line, and the API's detail if it gave one.
     QString httpErrorText(int status, const QByteArray &body) const;
     // The saved session is being read from the keychain: no token yet, and no refresh to wait
     // on either. Sent once the session is back, failed if it does not come back.
     void waitForResume();
+    void failAfterResume(const ApiError &error);
     // originChecked: start() has just decided m_startedAtApi.
     void sendHop(bool originChecked = false);
     // How launchHop() knows whether the hop's URL is the API's (and so gets the token).

@@ -6,8 +6,8 @@
 #include <QDeadlineTimer>
 #include <QMutex>
 #include <QThread>
-#include <QWaitCondition>
 #include <QTimer>
+#include <QWaitCondition>
 
 #include <qt6keychain/keychain.h>
 
@@ -316,10 +316,10 @@ void KeychainSecretStore::runOnWorker(int op, const QString &key, const QByteArr
                                      startupMark("keychain job done (on its thread)");
                                      StoreResult result = resultOf(done);
                                      if (result.ok() && op == 0)
-                                         result.secret = static_cast<QKeychain::ReadPasswordJob *>(
-                                                                 done)
-                                                                 ->textData()
-                                                                 .toLatin1();
+                                         result.secret
+                                                 = static_cast<QKeychain::ReadPasswordJob *>(done)
+                                                           ->textData()
+                                                           .toLatin1();
                                      {
                                          const QMutexLocker lock(&link->mutex);
                                          KeychainSecretStore *store = link->store;
@@ -353,7 +353,8 @@ void KeychainSecretStore::finish(quint64 operation, const StoreResult &result)
     Pending done = m_queue.dequeue();
     // A write refused, or left unanswered (an unlock prompt nobody answers in time): the next
     // rotations would each add a job and, on a desktop, a prompt behind it.
-    const bool refused = result.status == StoreResult::Denied || result.status == StoreResult::Timeout;
+    const bool refused
+            = result.status == StoreResult::Denied || result.status == StoreResult::Timeout;
     if (done.op == Op::Write && refused && m_refusal.isEmpty()) {
         m_refusal = result.message;
         qCInfo(lcKeychain) << "the keychain refused a write; not asking again in this run";

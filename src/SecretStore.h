@@ -44,7 +44,7 @@ public:
     virtual void remove(const QString &key, QObject *context, Callback done) = 0;
     // A store that stopped asking after the user refused (a dismissed unlock prompt) may ask
     // again from the next write on.
-    virtual void askAgain() {}
+    virtual void askAgain() { }
 };
 
 // In-memory store for unit tests, with failure injection.

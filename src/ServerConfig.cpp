@@ -9,9 +9,9 @@ namespace {
 int effectivePort(const QUrl &url)
 {
     const QString scheme = url.scheme();
-    return url.port(scheme.compare(QLatin1String("https"), Qt::CaseInsensitive) == 0  ? 443
+    return url.port(scheme.compare(QLatin1String("https"), Qt::CaseInsensitive) == 0          ? 443
                             : scheme.compare(QLatin1String("http"), Qt::CaseInsensitive) == 0 ? 80
-                                                                                         : -1);
+                                                                                              : -1);
 }
 
 // QSettings group names may not contain '/'; keep them readable but unambiguous.

@@ -5,13 +5,13 @@
 #include "SecretStore.h"
 #include "TokenResponse.h"
 
-#include <utility>
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QTimeZone>
+#include <utility>
 
 #include <algorithm>
 

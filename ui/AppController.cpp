@@ -263,8 +263,8 @@ void AppController::onUntrustedCertificate(const CertificateTrust::Problem &prob
     connect(prompt, &QDialog::accepted, this, [this] {
         m_refusedCertificate.reset();
         explorer()->showCertificateWarning(QString());
-        explorer()->statusBar()->showMessage(
-                tr("Certificate trusted. Send the request again."), 8000);
+        explorer()->statusBar()->showMessage(tr("Certificate trusted. Send the request again."),
+                                             8000);
     });
     prompt->open();
 }

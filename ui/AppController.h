@@ -1,9 +1,9 @@
 #pragma once
 
 #include "ApiError.h"
-#include "LoginDialog.h"
 #include "CertificatePrompt.h"
 #include "CertificateTrust.h"
+#include "LoginDialog.h"
 #include "ServerConfig.h"
 
 #include <QObject>

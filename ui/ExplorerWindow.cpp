@@ -24,8 +24,8 @@
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QPushButton>
-#include <QShortcut>
 #include <QSettings>
+#include <QShortcut>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTimer>
@@ -94,8 +94,8 @@ ExplorerWindow::ExplorerWindow(QNetworkAccessManager *network, TokenSession *ses
     m_clockBanner->setObjectName(QStringLiteral("clockBanner"));
     m_certificateBanner->setObjectName(QStringLiteral("certificateBanner"));
     m_certificateBanner->setAction(tr("Review certificate…"));
-    for (WarningBanner *banner : {m_storageBanner, m_accountBanner, m_sessionBanner, m_clockBanner,
-                                  m_certificateBanner})
+    for (WarningBanner *banner :
+         {m_storageBanner, m_accountBanner, m_sessionBanner, m_clockBanner, m_certificateBanner})
         banner->hide();
 
     m_editor->setObjectName(QStringLiteral("requestEditor"));
@@ -443,7 +443,8 @@ void ExplorerWindow::updateSessionInfo()
     m_serverLabel->setToolTip(server);
     const TokenSession::State state = m_session->state();
     // Signed out, the session still knows the last user (for the dialog), but nobody is "as".
-    const bool showUser = !m_session->username().isEmpty() && state != TokenSession::State::SignedOut;
+    const bool showUser
+            = !m_session->username().isEmpty() && state != TokenSession::State::SignedOut;
     m_userLabel->setText(showUser ? tr("as %1").arg(m_session->username()) : QString());
     m_userLabel->setVisible(showUser);
 
@@ -460,7 +461,7 @@ void ExplorerWindow::updateSessionInfo()
         color = QStringLiteral("#2e7d32");
     }
     if (state == TokenSession::State::Refreshing || state == TokenSession::State::Resuming
-             || state == TokenSession::State::SigningIn)
+        || state == TokenSession::State::SigningIn)
         color = QStringLiteral("#1565c0");
     else if (state == TokenSession::State::Expired)
         color = QStringLiteral("#c62828");

@@ -262,12 +262,13 @@ QList<BenchRow> ProcessBench::startUp(const QString &server, int runs)
         QStringList arguments;
     };
     const Program programs[SideCount] = {
-        {kiniExplorer(),
-         {QStringLiteral("--server"), server, QStringLiteral("--user"), QStringLiteral("demo")}},
-        {emptyWindow(), {}},
-        {emptyWindow(), {QStringLiteral("--label")}},
-        {sessionFloor(), floorArguments},
-        {sessionFloor(), floorArguments + QStringList {QStringLiteral("--window")}},
+            {kiniExplorer(),
+             {QStringLiteral("--server"), server, QStringLiteral("--user"),
+              QStringLiteral("demo")}},
+            {emptyWindow(), {}},
+            {emptyWindow(), {QStringLiteral("--label")}},
+            {sessionFloor(), floorArguments},
+            {sessionFloor(), floorArguments + QStringList {QStringLiteral("--window")}},
     };
     Sample ms[SideCount];
     Sample appWindowMs; // the explorer on screen, its session perhaps not back yet
@@ -342,7 +343,7 @@ QList<BenchRow> ProcessBench::startUp(const QString &server, int runs)
         row.id = id;
         row.what = what;
         row.kini = QStringLiteral("%1; %2").arg(ms[side].describe(QStringLiteral("ms")),
-                                               mib[side].describe(QStringLiteral("MiB")));
+                                                mib[side].describe(QStringLiteral("MiB")));
         row.reference = QStringLiteral("%1 ms, %2 MiB")
                                 .arg(ms[Empty].median(), 0, 'f', 1)
                                 .arg(mib[Empty].median(), 0, 'f', 1);

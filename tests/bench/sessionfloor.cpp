@@ -98,14 +98,16 @@ int main(int argc, char *argv[])
             return;
         }
         QNetworkRequest request(refreshUrl);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/json"));
         const QJsonObject body {{QStringLiteral("refresh"), job->textData()}};
         QNetworkReply *reply
                 = network.post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
         QObject::connect(reply, &QNetworkReply::finished, &network, [&, reply] {
             reply->deleteLater();
             const QJsonObject answer = QJsonDocument::fromJson(reply->readAll()).object();
-            if (reply->error() != QNetworkReply::NoError || !answer.contains(QStringLiteral("access"))) {
+            if (reply->error() != QNetworkReply::NoError
+                || !answer.contains(QStringLiteral("access"))) {
                 std::fputs("kini-bench-sessionfloor: the refresh failed\n", stderr);
                 QCoreApplication::exit(1);
                 return;

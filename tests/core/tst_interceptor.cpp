@@ -398,13 +398,13 @@ void tst_Interceptor::httpErrorsSayStatusAndDetail_data()
     QTest::addColumn<QByteArray>("body");
     QTest::addColumn<bool>("html");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("404 with DRF's detail") << 404 << QByteArray(R"({"detail":"Not found."})")
-                                           << false << "The server answered 404 Not Found: Not found.";
-    QTest::newRow("403 with a detail") << 403
-                                       << QByteArray(R"({"detail":"You do not have permission."})")
-                                       << false
-                                       << "The server answered 403 Forbidden: You do not have "
-                                          "permission.";
+    QTest::newRow("404 with DRF's detail")
+            << 404 << QByteArray(R"({"detail":"Not found."})") << false
+            << "The server answered 404 Not Found: Not found.";
+    QTest::newRow("403 with a detail")
+            << 403 << QByteArray(R"({"detail":"You do not have permission."})") << false
+            << "The server answered 403 Forbidden: You do not have "
+               "permission.";
     QTest::newRow("500 HTML page: the status line only")
             << 500 << QByteArray("<html><body><h1>Server Error (500)</h1></body></html>") << true
             << "The server answered 500 Internal Server Error.";

@@ -5,9 +5,9 @@
 #include "ExplorerWindow.h"
 #include "FakeJwtApi.h"
 #include "Interceptor.h"
+#include "KeyValueTable.h"
 #include "LoginDialog.h"
 #include "RequestEditor.h"
-#include "KeyValueTable.h"
 #include "ResponseView.h"
 #include "SecretStore.h"
 #include "TestTokens.h"
@@ -17,9 +17,9 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QSplitter>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -173,8 +173,9 @@ void AppControllerTest::networkErrorOnResumeKeepsTheSavedSession()
     ExplorerWindow *explorer = m_app->explorer();
     QVERIFY(explorer->isVisible());
     QCOMPARE(m_app->loginDialog()->windowModality(), Qt::WindowModal);
-    QVERIFY2(explorer->bannerTexts().join(QLatin1Char(' ')).contains(QStringLiteral("not restored")),
-             qPrintable(explorer->bannerTexts().join(QLatin1Char('|'))));
+    QVERIFY2(
+            explorer->bannerTexts().join(QLatin1Char(' ')).contains(QStringLiteral("not restored")),
+            qPrintable(explorer->bannerTexts().join(QLatin1Char('|'))));
 }
 
 void AppControllerTest::retryRestoresTheSavedSession()
@@ -280,17 +281,16 @@ void AppControllerTest::windowLayoutIsKeptBetweenRuns()
     QCOMPARE(again->size(), QSize(1250, 700));
     again->show();
     QVERIFY(QTest::qWaitForWindowExposed(again));
-    QTRY_COMPARE(again->findChild<QSplitter *>(QStringLiteral("mainSplitter"))->sizes().at(0),
-                 300);
+    QTRY_COMPARE(again->findChild<QSplitter *>(QStringLiteral("mainSplitter"))->sizes().at(0), 300);
 
     // Damaged values are ignored: the defaults stay, nothing breaks. A QSplitter state that
     // says "vertical, handle width 0" (found by a tester) must not turn the splitter round.
     m_settings->setValue(QStringLiteral("window/geometry"), QByteArray("not a geometry"));
     const QByteArray crafted = QByteArray::fromHex("000000ff000000017fffffff000000000000000000"
                                                    "0000000000000200");
-    const QList<QVariant> damagedValues = {QVariant(crafted), QVariant(QStringLiteral("300,-5")),
-                                           QVariant(QStringLiteral("1,2,3")),
-                                           QVariant(QStringLiteral("x"))};
+    const QList<QVariant> damagedValues
+            = {QVariant(crafted), QVariant(QStringLiteral("300,-5")),
+               QVariant(QStringLiteral("1,2,3")), QVariant(QStringLiteral("x"))};
     for (const QVariant &damaged : damagedValues) {
         m_app.reset();
         m_settings->setValue(QStringLiteral("window/mainSplitter"), damaged);
@@ -332,15 +332,17 @@ void AppControllerTest::quittingWaitsForTheRefreshInFlight()
     const QByteArray rotated = m_session->refreshToken().raw();
     QVERIFY(rotated != before);
     QTRY_VERIFY(!m_store->contents().isEmpty());
-    KINI_COMPARE_SECRET(m_store->contents().value(m_session->config().sessionKey(
-                                QStringLiteral("demo"))),
-                        rotated);
+    KINI_COMPARE_SECRET(
+            m_store->contents().value(m_session->config().sessionKey(QStringLiteral("demo"))),
+            rotated);
 }
 
 // The file's inode: QSettings writes through a new file renamed over the old one.
 static ino_t inodeOf(const QString &path)
 {
-    struct stat info {};
+    struct stat info
+    {
+    };
     return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? info.st_ino : 0;
 }
 

@@ -103,9 +103,10 @@ void ResponseViewTest::htmlPageIsWrappedJsonIsNot()
     ResponseView view;
     auto *body = view.findChild<QPlainTextEdit *>(QStringLiteral("responseBody"));
     QVERIFY(body);
-    show(view, "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"
-               "<p>The proxy server received an invalid response from an upstream server.</p>"
-               "</body></html>",
+    show(view,
+         "<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1>"
+         "<p>The proxy server received an invalid response from an upstream server.</p>"
+         "</body></html>",
          "text/html; charset=utf-8");
     QCOMPARE(body->lineWrapMode(), QPlainTextEdit::WidgetWidth);
     show(view, R"({"detail":"Not found."})");
