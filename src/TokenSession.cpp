@@ -196,8 +196,21 @@ void TokenSession::abandonResume(const QString &why)
 {
     // resumeFinished() comes once per resume(), even for one given up: requests sent while the
     // session was being restored wait for it.
+    QObject::disconnect(m_resumeRefreshWait);
     if (m_state == State::Resuming)
         Q_EMIT resumeFinished(ApiError::make(ApiError::Canceled, why));
+}
+
+void TokenSession::dropUnrestoredSession()
+{
+    // The saved session stays in the keychain for a retry, but nobody is signed in: no token is
+    // shown as if it were in use, and none is refreshed or sent in the meantime.
+    m_tick.stop();
+    m_access = Jwt();
+    m_refresh = Jwt();
+    m_nextRefreshMs = 0;
+    setState(State::SignedOut);
+    Q_EMIT tokensChanged();
 }
 
 void TokenSession::signIn(const QString &username, QString password, bool keepSignedIn)
@@ -347,16 +360,16 @@ void TokenSession::resume(const QString &username)
                                                  tr("Your saved session has expired.")));
             return;
         }
-        auto connection = std::make_shared<QMetaObject::Connection>();
-        *connection = connect(this, &TokenSession::refreshFinished, this,
-                              [this, connection](const ApiError &error) {
-                                  disconnect(*connection);
-                                  if (error.isError() && m_state != State::Expired) {
-                                      m_tick.stop();
-                                      setState(State::SignedOut);
-                                  }
-                                  Q_EMIT resumeFinished(error);
-                              });
+        // Held in a member, so that a sign-in or sign-out that takes over before the refresh
+        // answers (abandonResume()) cuts it: left behind, it would end a later session.
+        QObject::disconnect(m_resumeRefreshWait);
+        m_resumeRefreshWait = connect(this, &TokenSession::refreshFinished, this,
+                                      [this](const ApiError &error) {
+                                          QObject::disconnect(m_resumeRefreshWait);
+                                          if (error.isError() && m_state != State::Expired)
+                                              dropUnrestoredSession();
+                                          Q_EMIT resumeFinished(error);
+                                      });
         m_tick.start();
         refresh();
     });

@@ -127,6 +127,7 @@ Q_SIGNALS:
 
 private:
     void abandonResume(const QString &why);
+    void dropUnrestoredSession();
     void preconnect();
     void setState(State state);
     void setTokens(const QByteArray &access, const QByteArray &refresh);
@@ -169,6 +170,7 @@ private:
     QPointer<QNetworkReply> m_signInReply;
     QPointer<QNetworkReply> m_refreshReply;
     QTimer m_tick;
+    QMetaObject::Connection m_resumeRefreshWait; // a resume's wait for its refresh
 };
 
 } // namespace Kini

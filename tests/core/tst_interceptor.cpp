@@ -126,6 +126,8 @@ private Q_SLOTS:
     void init() { m_rig = std::make_unique<Rig>(); }
     void cleanup() { m_rig.reset(); }
     void resumeConnectsWhileTheKeychainIsRead();
+    void signOutDuringResumeLeavesNoTrace();
+    void failedResumeHoldsNoTokens();
 
     void attachesTokenOnlyToApiOrigin();
     void requestBeforeSignInGoesOutWithoutToken();
@@ -1012,6 +1014,71 @@ void tst_Interceptor::resumeConnectsWhileTheKeychainIsRead()
     QVERIFY(!resumed.first().first().value<ApiError>().isError());
     QCOMPARE(api.server().requests().size(), requestsBefore + 1); // the refresh
     QCOMPARE(api.server().connectionsAccepted(), connectionsBefore + 1);
+}
+
+// Signed out while the resume's refresh was on its way, then signed in with the password: the
+// abandoned resume has no say over the new session. Its refresh failing later is an ordinary
+// failure (tokens kept, retried), not a sign-out.
+void tst_Interceptor::signOutDuringResumeLeavesNoTrace()
+{
+    Rig &rig = *m_rig;
+    QVERIFY(rig.signIn());
+    FakeJwtApi &api = rig.api;
+    api.refreshOverride = [](const FakeHttpServer::Request &) {
+        FakeHttpServer::Response response;
+        response.action = FakeHttpServer::Response::NeverAnswer;
+        return response;
+    };
+    QSignalSpy resumed(&rig.session, &TokenSession::resumeFinished);
+    QSignalSpy refreshStarted(&rig.session, &TokenSession::refreshStarted);
+    rig.session.resume(api.username);
+    QVERIFY(refreshStarted.wait(5000));
+    rig.session.signOut();
+    QCOMPARE(resumed.size(), 1); // given up, and said so
+    QCOMPARE(resumed.first().first().value<ApiError>().kind, ApiError::Canceled);
+
+    api.refreshOverride = nullptr;
+    QVERIFY(rig.signIn());
+    QCOMPARE(rig.session.state(), TokenSession::State::Active);
+    api.refreshOverride = [](const FakeHttpServer::Request &) {
+        return FakeHttpServer::Response::html(502, "<html><body>Bad Gateway</body></html>");
+    };
+    QSignalSpy refreshed(&rig.session, &TokenSession::refreshFinished);
+    QVERIFY(rig.session.refresh());
+    QVERIFY(refreshed.wait(5000));
+    QVERIFY(refreshed.first().first().value<ApiError>().isError());
+    QCOMPARE(rig.session.state(), TokenSession::State::Active);
+    QVERIFY(rig.session.hasTokens());
+    QCOMPARE(resumed.size(), 1);
+}
+
+// A resume whose refresh fails (server down, 502) keeps the saved session in the keychain for a
+// retry, but nothing in memory: no token is shown as in use, refreshed, or sent.
+void tst_Interceptor::failedResumeHoldsNoTokens()
+{
+    Rig &rig = *m_rig;
+    QVERIFY(rig.signIn());
+    FakeJwtApi &api = rig.api;
+    const QString key = rig.session.config().sessionKey(api.username);
+    QTRY_VERIFY(rig.store.contents().contains(key));
+    const QByteArray saved = rig.store.contents().value(key);
+    api.refreshOverride = [](const FakeHttpServer::Request &) {
+        return FakeHttpServer::Response::html(502, "<html><body>Bad Gateway</body></html>");
+    };
+    QSignalSpy resumed(&rig.session, &TokenSession::resumeFinished);
+    rig.session.resume(api.username);
+    QVERIFY(resumed.wait(5000));
+    QVERIFY(resumed.first().first().value<ApiError>().isError());
+    QCOMPARE(rig.session.state(), TokenSession::State::SignedOut);
+    QVERIFY(!rig.session.hasTokens());
+    KINI_COMPARE_SECRET(rig.store.contents().value(key), saved);
+
+    // A request now goes without a token, and nothing refreshes behind the user's back.
+    const int refreshes = api.refreshCalls();
+    std::unique_ptr<QNetworkReply> reply(rig.send("GET", "me/"));
+    QVERIFY(waitFinished(reply.get()));
+    QCOMPARE(status(reply.get()), 401);
+    QCOMPARE(api.refreshCalls(), refreshes);
 }
 
 #include "tst_interceptor.moc"
