@@ -627,6 +627,26 @@ void TokenSession::saveRefreshToken()
             });
 }
 
+void TokenSession::forgetSavedSession(const QString &username)
+{
+    const QString key = m_config.sessionKey(username);
+    m_store->remove(key, this, [this, key](const StoreResult &result) {
+        const bool removed = result.ok() || result.status == StoreResult::NotFound;
+        if (!removed)
+            qCWarning(lcAuth) << "the saved session could not be removed:" << result.message;
+        Q_EMIT savedSessionRemoveFinished(key, removed, result.message);
+    });
+}
+
+bool TokenSession::cancelResume()
+{
+    if (m_state != State::Resuming || isRefreshing())
+        return false;
+    abandonResume(tr("Stopped before the saved session was read."));
+    dropUnrestoredSession();
+    return true;
+}
+
 void TokenSession::signOut()
 {
     abandonResume(tr("Signed out."));
@@ -664,7 +684,7 @@ void TokenSession::signOut()
         });
     }
     if (!m_username.isEmpty())
-        m_store->remove(m_config.sessionKey(m_username), this, nullptr);
+        forgetSavedSession(m_username);
     m_savedRefresh.clear();
     m_access = Jwt();
     m_refresh = Jwt();

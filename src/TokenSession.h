@@ -94,6 +94,13 @@ public:
     bool isAccountDisabled() const { return m_accountDisabled; }
     // Forgets the tokens, deletes the saved refresh token, and (when configured) blacklists it.
     void signOut();
+    // Removes the saved session of username from the keychain (a sign-out whose removal did not
+    // finish, retried at the next start); answered by savedSessionRemoveFinished().
+    void forgetSavedSession(const QString &username);
+    // The user stopped waiting for a resume. Before its refresh is sent, the resume ends here
+    // (the keychain's answer is then ignored) and true is returned; a refresh already sent is
+    // left to finish, since cutting it off could burn a rotated token on the server.
+    bool cancelResume();
     // After storageWarning(): asks the keychain again (it may prompt) to save the refresh token
     // held now; storageRecovered() or another storageWarning() follows.
     void saveAgain();
@@ -120,6 +127,9 @@ Q_SIGNALS:
     // A save to the keychain worked again after storageWarning(): the warning no longer holds.
     void storageRecovered();
     void signedOut();
+    // The keychain's answer to removing a saved session (at sign-out, or forgetSavedSession()):
+    // key is its sessionKey(); removed is true when none is left, why says what went wrong.
+    void savedSessionRemoveFinished(const QString &key, bool removed, const QString &why);
     // The blacklist call made at sign-out ended (kind None: the server revoked the token).
     void revokeFinished(const Kini::ApiError &error);
     // The estimated offset to the server's clock changed (0: within the tolerance).

@@ -24,6 +24,9 @@ namespace {
 const QString kLastServerKey = QStringLiteral("session/lastServer");
 const QString kLastUserKey = QStringLiteral("session/lastUser");
 const QString kKeepKey = QStringLiteral("session/keepSignedIn");
+// The saved sessions (their sessionKey()) signed out of whose removal from the keychain has not
+// been confirmed: never resumed, and removed again at the next start. Not secret.
+const QString kRemovalPendingKey = QStringLiteral("session/removalPending");
 // How long quitting waits for a refresh in flight.
 constexpr int kQuitWaitMs = 10000;
 } // namespace
@@ -37,6 +40,55 @@ AppController::AppController(QNetworkAccessManager *network, TokenSession *sessi
 {
     connect(session, &TokenSession::resumeFinished, this, &AppController::onResumeFinished);
     connect(session, &TokenSession::sessionExpired, this, &AppController::onSessionExpired);
+    connect(session, &TokenSession::savedSessionRemoveFinished, this,
+            &AppController::onSavedSessionRemoveFinished);
+}
+
+bool AppController::removalPending(const QString &key) const
+{
+    return m_settings->value(kRemovalPendingKey).toStringList().contains(key);
+}
+
+void AppController::setRemovalPending(const QString &key, bool pending)
+{
+    QStringList keys = m_settings->value(kRemovalPendingKey).toStringList();
+    if (keys.contains(key) == pending)
+        return;
+    if (pending)
+        keys.append(key);
+    else
+        keys.removeAll(key);
+    if (keys.isEmpty())
+        m_settings->remove(kRemovalPendingKey);
+    else
+        m_settings->setValue(kRemovalPendingKey, keys);
+    // At once: a sign-out must hold even if the app is killed before the keychain answers.
+    m_settings->sync();
+}
+
+void AppController::onSavedSessionRemoveFinished(const QString &key, bool removed,
+                                                 const QString &why)
+{
+    if (removed)
+        setRemovalPending(key, false);
+    if (!m_signOutNotice || !m_dialog)
+        return;
+    m_signOutNotice = false;
+    if (removed) {
+        m_dialog->setReason(tr("You are signed out. The saved session was removed from this "
+                               "computer."),
+                            LoginDialog::ReasonLevel::Info);
+    } else {
+        QString reason = why.trimmed();
+        while (reason.endsWith(QLatin1Char('.')))
+            reason.chop(1);
+        m_dialog->setReason(
+                tr("You are signed out, but the keychain did not remove the saved session (%1). "
+                   "It will not be used: the next start asks for the password and tries again "
+                   "to remove it.")
+                        .arg(reason.isEmpty() ? tr("no reason given") : reason),
+                LoginDialog::ReasonLevel::Warning);
+    }
 }
 
 ExplorerWindow *AppController::explorer()
@@ -103,6 +155,15 @@ void AppController::start(const QString &server, const QString &user)
     // A user named on the command line is worth a try; a remembered one only if they chose to
     // stay signed in, otherwise there is no saved session to find.
     const bool keep = m_settings->value(kKeepKey, true).toBool();
+    if (config.isValid() && !username.isEmpty() && removalPending(config.sessionKey(username))) {
+        // Signed out last time, but the keychain did not confirm the removal then: it is not
+        // resumed, and removed now.
+        m_session->forgetSavedSession(username);
+        showLogin(tr("You signed out last time. Sign in with your password."),
+                  LoginDialog::ReasonLevel::Info, username);
+        QTimer::singleShot(0, this, &AppController::loadApplicationIcon);
+        return;
+    }
     if (config.isValid() && !username.isEmpty() && (!user.isEmpty() || keep)) {
         resume(username);
         return;
@@ -161,9 +222,18 @@ void AppController::resume(const QString &username)
 
 void AppController::onResumeFinished(const ApiError &error)
 {
-    if (!m_resuming)
+    if (!m_resuming) {
+        // The user stopped waiting (Esc in the dialog) after the refresh was out; it came back
+        // fine after all, so the session is simply there.
+        if (!error.isError() && m_dialog && !m_dialog->isBusy()
+            && m_session->state() == TokenSession::State::Active)
+            m_dialog->accept();
         return;
+    }
     m_resuming = false;
+    // A sign-in or sign-out took over: they say what happens next.
+    if (error.kind == ApiError::Canceled)
+        return;
     if (m_dialog)
         m_dialog->setRestoring(false);
 
@@ -342,7 +412,10 @@ void AppController::showLogin(const QString &reason, LoginDialog::ReasonLevel le
     connect(dialog, &QDialog::accepted, this, &AppController::onLoginAccepted);
     connect(dialog, &QDialog::rejected, this, &AppController::onLoginRejected);
     connect(dialog, &QDialog::finished, dialog, &QObject::deleteLater);
-    connect(dialog, &LoginDialog::restoreCanceled, this, [this] { m_resuming = false; });
+    connect(dialog, &LoginDialog::restoreCanceled, this, [this] {
+        m_resuming = false;
+        m_session->cancelResume();
+    });
     connect(dialog, &LoginDialog::retryRequested, this, [this] {
         if (!m_resuming && !m_resumeUser.isEmpty())
             resume(m_resumeUser);
@@ -383,6 +456,9 @@ void AppController::onSessionExpired(const QString &reason)
 void AppController::signOut()
 {
     const QString username = m_session->username();
+    if (!username.isEmpty())
+        setRemovalPending(m_session->config().sessionKey(username), true);
+    m_signOutNotice = true;
     m_session->signOut();
     // The window stays (empty, its history gone) under the sign-in dialog: closing the dialog
     // goes back to it rather than quitting the application.
@@ -390,7 +466,7 @@ void AppController::signOut()
     explorer()->showSignedOut(tr("You are signed out. Sign in to send requests with a token."));
     // m_explorerUser stays: the request being composed is still theirs, kept if they sign in
     // again, cleared if somebody else does.
-    showLogin(tr("You are signed out. The saved session was removed from this computer."),
+    showLogin(tr("You are signed out. Removing the saved session from this computer…"),
               LoginDialog::ReasonLevel::Info, username);
 }
 
@@ -418,6 +494,9 @@ void AppController::remember()
     if (!config.isValid())
         return;
     config.save(*m_settings);
+    // A new session saved for this key replaces the one signed out of.
+    if (m_session->keepSignedIn())
+        setRemovalPending(config.sessionKey(m_session->username()), false);
     setSettingIfChanged(*m_settings, kLastServerKey, config.baseUrl.toString());
     setSettingIfChanged(*m_settings, kLastUserKey, m_session->username());
     setSettingIfChanged(*m_settings, kKeepKey, m_session->keepSignedIn());

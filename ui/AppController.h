@@ -85,6 +85,9 @@ private:
     void onLoginAccepted();
     void onLoginRejected();
     void onSessionExpired(const QString &reason);
+    void onSavedSessionRemoveFinished(const QString &key, bool removed, const QString &why);
+    bool removalPending(const QString &key) const;
+    void setRemovalPending(const QString &key, bool pending);
     void onUntrustedCertificate(const CertificateTrust::Problem &problem);
     void signOut();
     void showExplorer();
@@ -106,6 +109,7 @@ private:
     QString m_resumeUser;
     QString m_explorerUser; // whose requests the explorer's history holds
     bool m_resuming = false;
+    bool m_signOutNotice = false; // the dialog says the removal is under way
     bool m_quitting = false;
     bool m_explorerShown = false; // its layout is saved on the way out only if it was used
     std::function<void()> m_beforeFirstWindow;

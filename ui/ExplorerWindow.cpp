@@ -470,8 +470,9 @@ void ExplorerWindow::updateSessionInfo()
 
     const bool signedIn
             = state == TokenSession::State::Active || state == TokenSession::State::Refreshing;
-    // While a saved session is being restored, the dialog would only compete with it.
-    m_signInAction->setEnabled(!signedIn && state != TokenSession::State::Resuming);
+    // Also while a saved session is being restored: a hung keychain or server must not keep
+    // the user from signing in with the password.
+    m_signInAction->setEnabled(!signedIn);
     m_signOutAction->setEnabled(state != TokenSession::State::SignedOut);
     if (signedIn)
         m_sessionBanner->hide();

@@ -46,6 +46,8 @@ private Q_SLOTS:
     void quittingWaitsForTheRefreshInFlight();
     void resumingLeavesTheSettingsFileAlone();
     void anotherUserAfterSignOutFindsNothingOfTheLast();
+    void signOutHoldsWhenTheKeychainDoesNotRemove();
+    void escapeDuringARestoreStopsIt();
 
 private:
     void signInThroughDialog(const QString &password = QStringLiteral("demo-password"));
@@ -410,6 +412,103 @@ void AppControllerTest::anotherUserAfterSignOutFindsNothingOfTheLast()
     QCOMPARE(editor->headersTable()->entries().size(), 0);
     QCOMPARE(explorer->historyList()->count(), 0);
     QCOMPARE(explorer->responseView()->statusCode(), 0);
+}
+
+// Sign-out asks the keychain to remove the saved session; when it cannot (locked, not
+// answering), the dialog says so, and the next start neither resumes that session nor needs
+// the keychain to have obeyed: it asks for the password and removes the entry then.
+void AppControllerTest::signOutHoldsWhenTheKeychainDoesNotRemove()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    QTRY_COMPARE(m_store->contents().size(), 1);
+
+    m_store->setFailure(StoreResult::Unavailable, QStringLiteral("the keychain is not answering"));
+    m_app->explorer()->signOutAction()->trigger();
+    QTRY_VERIFY(m_app->loginDialog()
+                && m_app->loginDialog()->reasonText().contains(QStringLiteral("did not remove")));
+    QVERIFY2(m_app->loginDialog()->reasonText().contains(QStringLiteral("not answering")),
+             qPrintable(m_app->loginDialog()->reasonText()));
+    QCOMPARE(m_store->contents().size(), 1); // still there
+
+    // The next start: the keychain works again.
+    m_store->setFailure(StoreResult::Ok);
+    const QString server = m_api->config().baseUrl.toString();
+    const int refreshes = m_api->refreshCalls();
+    m_app.reset();
+    m_session.reset();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    m_app->start(server, QStringLiteral("demo"));
+    QVERIFY(m_app->loginDialog());
+    QCOMPARE(m_session->state(), TokenSession::State::SignedOut);
+    QTRY_VERIFY(m_store->contents().isEmpty());
+    QCOMPARE(m_api->refreshCalls(), refreshes); // the signed-out token was never sent
+
+    // Signing in again with "keep me signed in" saves a new session, which the start after
+    // that restores.
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    QTRY_COMPARE(m_store->contents().size(), 1);
+    m_app.reset();
+    m_session.reset();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    m_app->start(server, QStringLiteral("demo"));
+    QTRY_COMPARE(m_session->state(), TokenSession::State::Active);
+    QVERIFY(!m_app->loginDialog());
+}
+
+// Esc while the dialog restores a saved session (Retry) stops the restore for real: the
+// keychain's late answer does not sign anybody in behind the dialog.
+void AppControllerTest::escapeDuringARestoreStopsIt()
+{
+    m_app->start();
+    signInThroughDialog();
+    QTRY_VERIFY(m_app->explorer()->isVisible());
+    QTRY_COMPARE(m_store->contents().size(), 1);
+
+    // A restart with the server down: the dialog offers Retry.
+    const QString server = m_api->config().baseUrl.toString();
+    m_api->refreshOverride = [](const FakeHttpServer::Request &) {
+        FakeHttpServer::Response response;
+        response.action = FakeHttpServer::Response::DropConnection;
+        return response;
+    };
+    m_app.reset();
+    m_session.reset();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    m_app->start(server, QStringLiteral("demo"));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && m_app->loginDialog()->isRetryOffered(), 15000);
+    m_api->refreshOverride = nullptr;
+
+    // Retry with a keychain that is slow to answer, then Esc.
+    m_store->holdReads(true);
+    LoginDialog *dialog = m_app->loginDialog();
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("retryButton")),
+                      Qt::LeftButton);
+    QVERIFY(dialog->isBusy());
+    QCOMPARE(m_session->state(), TokenSession::State::Resuming);
+    QTest::keyClick(dialog, Qt::Key_Escape);
+    QVERIFY(!dialog->isBusy());
+    QCOMPARE(m_session->state(), TokenSession::State::SignedOut);
+    const int refreshes = m_api->refreshCalls();
+
+    m_store->holdReads(false); // the keychain answers after all
+    // A read asked now is answered after the held one: once it is in, that one was too.
+    bool answered = false;
+    m_store->read(QStringLiteral("probe"), this,
+                  [&answered](const StoreResult &) { answered = true; });
+    QTRY_VERIFY(answered);
+    QCOMPARE(m_session->state(), TokenSession::State::SignedOut);
+    QCOMPARE(m_api->refreshCalls(), refreshes);
+    QCOMPARE(m_app->loginDialog(), dialog); // still asking for the password
+    QCOMPARE(m_store->contents().size(), 1); // the saved session is left alone
 }
 
 QTEST_MAIN(AppControllerTest)

@@ -225,7 +225,7 @@ void LoginFlowTest::savedSessionSkipsTheDialog()
     QCOMPARE(m_session->state(), TokenSession::State::Resuming);
     QVERIFY2(explorer->statusBarText().contains(QStringLiteral("Restoring session")),
              qPrintable(explorer->statusBarText()));
-    QVERIFY(!explorer->signInAction()->isEnabled());
+    QVERIFY(explorer->signInAction()->isEnabled()); // a hung keychain must not lock the user out
     auto *footer = explorer->findChild<QLabel *>(QStringLiteral("tokenPanelFooter"));
     QVERIFY(footer);
     QVERIFY2(footer->text().contains(QStringLiteral("keychain")), qPrintable(footer->text()));
