@@ -85,8 +85,15 @@ QUrl ServerConfig::normalizeBaseUrl(const QString &text)
 
 void setSettingIfChanged(QSettings &settings, const QString &key, const QVariant &value)
 {
-    if (settings.contains(key) && settings.value(key).toString() == value.toString())
-        return;
+    if (settings.contains(key)) {
+        const QVariant current = settings.value(key);
+        // Bytes (a saved window geometry) compare as bytes; the rest as the text it is stored as
+        // (an int written is read back as a string).
+        const bool bytes = value.typeId() == QMetaType::QByteArray;
+        if (bytes ? current.typeId() == QMetaType::QByteArray && current == value
+                  : current.toString() == value.toString())
+            return;
+    }
     settings.setValue(key, value);
 }
 

@@ -346,8 +346,8 @@ void ExplorerWindow::resetForNewSession()
 void ExplorerWindow::saveLayout(QSettings *settings) const
 {
     settings->beginGroup(QStringLiteral("window"));
-    settings->setValue(QStringLiteral("geometry"), saveGeometry());
-    settings->setValue(QStringLiteral("state"), saveState(kLayoutVersion));
+    setSettingIfChanged(*settings, QStringLiteral("geometry"), saveGeometry());
+    setSettingIfChanged(*settings, QStringLiteral("state"), saveState(kLayoutVersion));
     // Splitters as their sizes only: QSplitter::restoreState() would also take an orientation and
     // a handle width from the file, so a damaged value could leave a splitter that cannot be
     // dragged back.
@@ -359,7 +359,7 @@ void ExplorerWindow::saveLayout(QSettings *settings) const
         const QList<int> current = splitter->sizes();
         for (int size : current)
             sizes << QString::number(size);
-        settings->setValue(splitter->objectName(), sizes.join(QLatin1Char(',')));
+        setSettingIfChanged(*settings, splitter->objectName(), sizes.join(QLatin1Char(',')));
     }
     settings->endGroup();
 }
