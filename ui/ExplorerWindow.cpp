@@ -521,7 +521,9 @@ void ExplorerWindow::send()
 
     m_editor->setRunning(true);
     m_cancelShortcut->setEnabled(true);
-    m_response->showSending(spec);
+    m_response->showSending(spec,
+                            m_session && m_session->state() == TokenSession::State::Resuming
+                                    && m_session->config().isSameOrigin(spec.url));
 }
 
 void ExplorerWindow::cancel()

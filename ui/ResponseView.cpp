@@ -416,10 +416,13 @@ void ResponseView::clear()
     m_sent->clear();
 }
 
-void ResponseView::showSending(const RequestSpec &spec)
+void ResponseView::showSending(const RequestSpec &spec, bool waitingForSession)
 {
     clear();
-    m_meta->setFullText(tr("Sending %1 %2…").arg(spec.method, spec.url.toDisplayString()));
+    const QString request = QStringLiteral("%1 %2").arg(spec.method, spec.url.toDisplayString());
+    m_meta->setFullText(waitingForSession
+                                ? tr("Waiting for the saved session, then %1…").arg(request)
+                                : tr("Sending %1…").arg(request));
     m_busy->show();
     m_body->setPlaceholderText(QString());
 }
@@ -434,6 +437,11 @@ void ResponseView::showNotSent(const QString &why)
 QString ResponseView::statusText() const
 {
     return m_badge->isVisibleTo(this) ? m_badge->text() : QString();
+}
+
+QString ResponseView::metaText() const
+{
+    return m_meta->fullText();
 }
 
 QString ResponseView::noticeText() const

@@ -27,7 +27,8 @@ public:
     explicit ResponseView(QWidget *parent = nullptr);
 
     void clear();
-    void showSending(const RequestSpec &spec);
+    // waitingForSession: the request waits for a saved session being restored.
+    void showSending(const RequestSpec &spec, bool waitingForSession = false);
     // Reads the finished reply (body included); the caller keeps ownership.
     void showReply(QNetworkReply *reply, const RequestSpec &spec, qint64 elapsedMs);
     // True while a large body is still being formatted or put into the view.
@@ -40,6 +41,8 @@ public:
     QString noticeText() const;
     QString bodyText() const;
     QString sentText() const;
+    // The line beside the status: what is being sent, or time and size once answered.
+    QString metaText() const;
     QTableWidget *headersTable() const { return m_headers; }
 
 private:

@@ -235,6 +235,10 @@ void LoginFlowTest::savedSessionSkipsTheDialog()
     RequestEditor *editor = explorer->requestEditor();
     QTest::keyClicks(editor->urlEdit(), QStringLiteral("me/"));
     QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
+    QVERIFY2(explorer->responseView()->sentText().isEmpty(), "sent before the session was back");
+    QVERIFY2(explorer->responseView()->metaText().startsWith(
+                     QStringLiteral("Waiting for the saved session, then GET ")),
+             qPrintable(explorer->responseView()->metaText()));
     m_store->holdReads(false);
     QTRY_COMPARE_WITH_TIMEOUT(explorer->responseView()->statusCode(), 200, 15000);
     const QString body = explorer->responseView()->bodyText();
