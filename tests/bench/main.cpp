@@ -75,7 +75,7 @@ int main(int argc, char *argv[])
                                         QStringLiteral("Rows to run (default 1,2,3,4,5,6)."),
                                         QStringLiteral("LIST"), QStringLiteral("1,2,3,4,5,6"));
     const QCommandLineOption runsOption(QStringLiteral("runs"),
-                                        QStringLiteral("Repetitions N (default 5): row 1 runs 2N "
+                                        QStringLiteral("Repetitions N (default 5): row 1 runs 4N "
                                                        "times per side, rows 2 and 3 3N, row 4 "
                                                        "N + 2, row 5 N; row 6 is six slices."),
                                         QStringLiteral("N"), QStringLiteral("5"));
