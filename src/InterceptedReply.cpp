@@ -138,12 +138,14 @@ void InterceptedReply::start()
         failForSession();
         return;
     }
-    if (m_session->isRefreshing()) {
-        waitForRefresh();
-        return;
-    }
+    // A restore waits on its own refresh too, but may be given up (a sign-in or sign-out takes
+    // over) without that refresh ever answering: waited for as a whole.
     if (m_session->state() == TokenSession::State::Resuming) {
         waitForResume();
+        return;
+    }
+    if (m_session->isRefreshing()) {
+        waitForRefresh();
         return;
     }
     if (m_session->hasTokens() && !m_session->hasUsableAccess()) {

@@ -213,9 +213,42 @@ void TokenSession::dropUnrestoredSession()
     Q_EMIT tokensChanged();
 }
 
+void TokenSession::detachResumeRefresh()
+{
+    QNetworkReply *orphan = std::exchange(m_refreshReply, nullptr);
+    if (!orphan)
+        return;
+    orphan->disconnect(this);
+    // Already with the server: cut off, a rotated refresh token would be lost, and the saved
+    // session with it. It is left to finish; if it rotated and the sign-in is somebody else's,
+    // the new token is saved for the user it belongs to. Nothing else of it is used.
+    const QString resumedUser = m_username;
+    const QString key = m_config.sessionKey(resumedUser);
+    const ServerConfig config = m_config;
+    connect(orphan, &QNetworkReply::finished, this, [this, orphan, resumedUser, key, config] {
+        orphan->deleteLater();
+        const TokenResponse answer = readTokenReply(orphan, TokenCall::Refresh, config);
+        if (answer.outcome == TokenResponse::Tokens && !answer.refresh.isEmpty()
+            && isHeaderSafeToken(answer.refresh) && m_username != resumedUser) {
+            qCInfo(lcAuth) << "saving the rotated token of the restore that a sign-in replaced";
+            m_store->write(key, answer.refresh, this, nullptr);
+        }
+    });
+}
+
 void TokenSession::signIn(const QString &username, QString password, bool keepSignedIn)
 {
-    abandonResume(tr("A sign-in with a password took its place."));
+    if (m_state == State::Resuming) {
+        // A sign-in with the password takes the place of a restore still under way: nothing
+        // of the restore stays, neither its tokens nor its refresh.
+        abandonResume(tr("A sign-in with a password took its place."));
+        detachResumeRefresh();
+        m_tick.stop();
+        m_access = Jwt();
+        m_refresh = Jwt();
+        m_nextRefreshMs = 0;
+        Q_EMIT tokensChanged();
+    }
     if (m_signInReply)
         cancelSignIn();
     if (m_state != State::SigningIn)

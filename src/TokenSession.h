@@ -138,6 +138,7 @@ Q_SIGNALS:
 private:
     void abandonResume(const QString &why);
     void dropUnrestoredSession();
+    void detachResumeRefresh();
     void preconnect();
     void setState(State state);
     void setTokens(const QByteArray &access, const QByteArray &refresh);

@@ -79,15 +79,13 @@ void AppController::onSavedSessionRemoveFinished(const QString &key, bool remove
                                "computer."),
                             LoginDialog::ReasonLevel::Info);
     } else {
-        QString reason = why.trimmed();
-        while (reason.endsWith(QLatin1Char('.')))
-            reason.chop(1);
-        m_dialog->setReason(
-                tr("You are signed out, but the keychain did not remove the saved session (%1). "
-                   "It will not be used: the next start asks for the password and tries again "
-                   "to remove it.")
-                        .arg(reason.isEmpty() ? tr("no reason given") : reason),
-                LoginDialog::ReasonLevel::Warning);
+        const QString reason
+                = why.trimmed().isEmpty() ? tr("No reason was given.") : UiText::sentence(why);
+        m_dialog->setReason(tr("You are signed out, but the keychain did not remove the saved "
+                               "session: %1 It will not be used: the next start asks for the "
+                               "password and tries again to remove it.")
+                                    .arg(reason),
+                            LoginDialog::ReasonLevel::Warning);
     }
 }
 

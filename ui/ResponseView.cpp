@@ -420,9 +420,8 @@ void ResponseView::showSending(const RequestSpec &spec, bool waitingForSession)
 {
     clear();
     const QString request = QStringLiteral("%1 %2").arg(spec.method, spec.url.toDisplayString());
-    m_meta->setFullText(waitingForSession
-                                ? tr("Waiting for the saved session, then %1…").arg(request)
-                                : tr("Sending %1…").arg(request));
+    m_meta->setFullText(waitingForSession ? tr("Waiting for the session: %1").arg(request)
+                                          : tr("Sending %1…").arg(request));
     m_busy->show();
     m_body->setPlaceholderText(QString());
 }

@@ -128,6 +128,7 @@ private Q_SLOTS:
     void resumeConnectsWhileTheKeychainIsRead();
     void signOutDuringResumeLeavesNoTrace();
     void failedResumeHoldsNoTokens();
+    void signInDuringResumeRefreshKeepsTheSignIn();
 
     void attachesTokenOnlyToApiOrigin();
     void requestBeforeSignInGoesOutWithoutToken();
@@ -1079,6 +1080,53 @@ void tst_Interceptor::failedResumeHoldsNoTokens()
     QVERIFY(waitFinished(reply.get()));
     QCOMPARE(status(reply.get()), 401);
     QCOMPARE(api.refreshCalls(), refreshes);
+}
+
+// A sign-in with the password while a restore's refresh is with the server: the sign-in's
+// session stays as it is when that refresh answers late. The restore's rotated token is saved
+// for the user it belongs to, whose saved session would otherwise be burnt.
+void tst_Interceptor::signInDuringResumeRefreshKeepsTheSignIn()
+{
+    Rig &rig = *m_rig;
+    FakeJwtApi &api = rig.api;
+    QVERIFY(rig.signIn()); // demo, kept
+    const QString demoKey = rig.session.config().sessionKey(QStringLiteral("demo"));
+    QTRY_VERIFY(rig.store.contents().contains(demoKey));
+    const QByteArray demoSaved = rig.store.contents().value(demoKey);
+
+    Interceptor net;
+    TokenSession session(&net, &rig.store, &rig.clock);
+    session.setConfig(api.config());
+    net.setSession(&session);
+    api.refreshDelayMs = 500;
+    QSignalSpy refreshStarted(&session, &TokenSession::refreshStarted);
+    session.resume(QStringLiteral("demo"));
+    QVERIFY(refreshStarted.wait(5000));
+    std::unique_ptr<QNetworkReply> waiting(
+            net.get(QNetworkRequest(session.config().resolve(QStringLiteral("me/")))));
+
+    api.username = QStringLiteral("alice");
+    api.password = QStringLiteral("alice-password");
+    QSignalSpy signedIn(&session, &TokenSession::signInFinished);
+    session.signIn(QStringLiteral("alice"), QStringLiteral("alice-password"), true);
+    QVERIFY(signedIn.wait(5000));
+    QVERIFY(!signedIn.first().first().value<ApiError>().isError());
+    const QByteArray aliceRefresh = session.refreshToken().raw();
+    const QByteArray aliceAccess = session.accessToken().raw();
+
+    // The request that waited for the restore is not sent with the restore's token.
+    QVERIFY(waitFinished(waiting.get()));
+    QCOMPARE(status(waiting.get()), 0);
+    QCOMPARE(api.requestsTo("/api/me/").size(), 0);
+
+    // The restore's refresh answers: demo's rotated token is saved under demo's key...
+    QTRY_VERIFY_WITH_TIMEOUT(rig.store.contents().value(demoKey) != demoSaved, 5000);
+    QVERIFY(api.validRefresh.contains(rig.store.contents().value(demoKey)));
+    // ...and alice's session is untouched.
+    QCOMPARE(session.username(), QStringLiteral("alice"));
+    QCOMPARE(session.state(), TokenSession::State::Active);
+    KINI_COMPARE_SECRET(session.refreshToken().raw(), aliceRefresh);
+    KINI_COMPARE_SECRET(session.accessToken().raw(), aliceAccess);
 }
 
 #include "tst_interceptor.moc"

@@ -237,7 +237,7 @@ void LoginFlowTest::savedSessionSkipsTheDialog()
     QTest::mouseClick(editor->sendButton(), Qt::LeftButton);
     QVERIFY2(explorer->responseView()->sentText().isEmpty(), "sent before the session was back");
     QVERIFY2(explorer->responseView()->metaText().startsWith(
-                     QStringLiteral("Waiting for the saved session, then GET ")),
+                     QStringLiteral("Waiting for the session: GET ")),
              qPrintable(explorer->responseView()->metaText()));
     m_store->holdReads(false);
     QTRY_COMPARE_WITH_TIMEOUT(explorer->responseView()->statusCode(), 200, 15000);
