@@ -51,6 +51,9 @@ private Q_SLOTS:
 
 private:
     void signInThroughDialog(const QString &password = QStringLiteral("demo-password"));
+    // The application quits and starts again on the same keychain and settings (a new session
+    // and controller); start() is left to the test.
+    void restartApp();
 
     QTemporaryDir m_settingsDir;
     std::unique_ptr<FakeJwtApi> m_api;
@@ -83,6 +86,15 @@ void AppControllerTest::cleanup()
     m_store.reset();
     m_settings.reset();
     m_api.reset();
+}
+
+void AppControllerTest::restartApp()
+{
+    m_app.reset();
+    m_session.reset();
+    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
+    m_network->setSession(m_session.get());
+    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
 }
 
 void AppControllerTest::signInThroughDialog(const QString &password)
@@ -157,12 +169,8 @@ void AppControllerTest::networkErrorOnResumeKeepsTheSavedSession()
 
     // Restart while the server is gone.
     const QString server = m_api->config().baseUrl.toString();
-    m_app.reset();
-    m_session.reset();
-    m_api.reset();
-    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
-    m_network->setSession(m_session.get());
-    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    m_api.reset(); // the server is gone
+    restartApp();
     m_app->start(server, QStringLiteral("demo"));
 
     QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && !m_app->loginDialog()->isBusy()
@@ -194,11 +202,7 @@ void AppControllerTest::retryRestoresTheSavedSession()
         return response;
     };
     const QString server = m_api->config().baseUrl.toString();
-    m_app.reset();
-    m_session.reset();
-    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
-    m_network->setSession(m_session.get());
-    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    restartApp();
     m_app->start(server, QStringLiteral("demo"));
 
     QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && !m_app->loginDialog()->isBusy()
@@ -248,11 +252,7 @@ void AppControllerTest::expiredSavedSessionIsSaid()
     // The server no longer knows the saved refresh token: that is worth a word.
     m_api->validRefresh.clear();
     const QString server = m_api->config().baseUrl.toString();
-    m_app.reset();
-    m_session.reset();
-    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
-    m_network->setSession(m_session.get());
-    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    restartApp();
     m_app->start(server, QStringLiteral("demo"));
     QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && !m_app->loginDialog()->isBusy()
                                      && !m_app->loginDialog()->reasonText().isEmpty(),
@@ -361,11 +361,7 @@ void AppControllerTest::resumingLeavesTheSettingsFileAlone()
     // A start-up that resumes the same session on the same server changes no setting, so the
     // file (rewritten with an fsync whenever QSettings is told anything) stays as it was.
     const QString server = m_api->config().baseUrl.toString();
-    m_app.reset();
-    m_session.reset();
-    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
-    m_network->setSession(m_session.get());
-    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    restartApp();
     m_settings->sync();
     const ino_t afterQuit = inodeOf(file); // quitting saved the window's layout
     m_app->start(server, QStringLiteral("demo"));
@@ -436,11 +432,7 @@ void AppControllerTest::signOutHoldsWhenTheKeychainDoesNotRemove()
     m_store->setFailure(StoreResult::Ok);
     const QString server = m_api->config().baseUrl.toString();
     const int refreshes = m_api->refreshCalls();
-    m_app.reset();
-    m_session.reset();
-    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
-    m_network->setSession(m_session.get());
-    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    restartApp();
     m_app->start(server, QStringLiteral("demo"));
     QVERIFY(m_app->loginDialog());
     QCOMPARE(m_session->state(), TokenSession::State::SignedOut);
@@ -452,11 +444,7 @@ void AppControllerTest::signOutHoldsWhenTheKeychainDoesNotRemove()
     signInThroughDialog();
     QTRY_VERIFY(m_app->explorer()->isVisible());
     QTRY_COMPARE(m_store->contents().size(), 1);
-    m_app.reset();
-    m_session.reset();
-    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
-    m_network->setSession(m_session.get());
-    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    restartApp();
     m_app->start(server, QStringLiteral("demo"));
     QTRY_COMPARE(m_session->state(), TokenSession::State::Active);
     QVERIFY(!m_app->loginDialog());
@@ -478,11 +466,7 @@ void AppControllerTest::escapeDuringARestoreStopsIt()
         response.action = FakeHttpServer::Response::DropConnection;
         return response;
     };
-    m_app.reset();
-    m_session.reset();
-    m_session = std::make_unique<TokenSession>(m_network.get(), m_store.get());
-    m_network->setSession(m_session.get());
-    m_app = std::make_unique<AppController>(m_network.get(), m_session.get(), m_settings.get());
+    restartApp();
     m_app->start(server, QStringLiteral("demo"));
     QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && m_app->loginDialog()->isRetryOffered(), 15000);
     m_api->refreshOverride = nullptr;
