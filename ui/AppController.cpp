@@ -253,9 +253,10 @@ void AppController::onResumeFinished(const ApiError &error)
     switch (error.kind) {
     case ApiError::Storage:
         // C09: an unreadable keychain is not "no saved session"; the core left the entry alone
-        // and says so.
+        // and says so. Once unlocked or answering again, the keychain may be asked again.
         reason = UiText::errorText(error);
         level = LoginDialog::ReasonLevel::Warning;
+        offerRetry = true;
         break;
     case ApiError::Network:
     case ApiError::Timeout:

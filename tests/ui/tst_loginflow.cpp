@@ -274,6 +274,11 @@ void LoginFlowTest::requestWhileRestoringNothingSaysSo()
 
 void LoginFlowTest::unreadableKeychainIsNotNoSession()
 {
+    // A session saved by an earlier run, in a keychain that cannot be read at this start.
+    startApp();
+    fillAndSubmit(m_app->loginDialog(), m_server.baseUrl().toString(), QStringLiteral("demo"),
+                  QStringLiteral("demo-password"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_store->contents().size(), 1, 15000);
     m_store->setFailure(StoreResult::Unavailable, QStringLiteral("no secret service is running"));
     startApp(m_server.baseUrl().toString(), QStringLiteral("demo"));
     QTRY_VERIFY_WITH_TIMEOUT(m_app->loginDialog() && !m_app->loginDialog()->isBusy()
@@ -289,6 +294,14 @@ void LoginFlowTest::unreadableKeychainIsNotNoSession()
     // Over the explorer, which came up at once and now says the session was not restored.
     QVERIFY(m_app->explorer()->isVisible());
     QCOMPARE(dialog->windowModality(), Qt::WindowModal);
+
+    // The keychain answers again (unlocked, say): Retry restores the session, no password.
+    QVERIFY(dialog->isRetryOffered());
+    m_store->setFailure(StoreResult::Ok);
+    QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("retryButton")),
+                      Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), TokenSession::State::Active, 15000);
+    QTRY_VERIFY(!m_app->loginDialog());
 }
 
 QTEST_MAIN(LoginFlowTest)
