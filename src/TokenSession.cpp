@@ -201,14 +201,19 @@ void TokenSession::abandonResume(const QString &why)
         Q_EMIT resumeFinished(ApiError::make(ApiError::Canceled, why));
 }
 
-void TokenSession::dropUnrestoredSession()
+void TokenSession::forgetRestoredTokens()
 {
-    // The saved session stays in the keychain for a retry, but nobody is signed in: no token is
-    // shown as if it were in use, and none is refreshed or sent in the meantime.
     m_tick.stop();
     m_access = Jwt();
     m_refresh = Jwt();
     m_nextRefreshMs = 0;
+}
+
+void TokenSession::dropUnrestoredSession()
+{
+    // The saved session stays in the keychain for a retry, but nobody is signed in: no token is
+    // shown as if it were in use, and none is refreshed or sent in the meantime.
+    forgetRestoredTokens();
     setState(State::SignedOut);
     Q_EMIT tokensChanged();
 }
@@ -243,10 +248,7 @@ void TokenSession::signIn(const QString &username, QString password, bool keepSi
         // of the restore stays, neither its tokens nor its refresh.
         abandonResume(tr("A sign-in with a password took its place."));
         detachResumeRefresh();
-        m_tick.stop();
-        m_access = Jwt();
-        m_refresh = Jwt();
-        m_nextRefreshMs = 0;
+        forgetRestoredTokens();
         Q_EMIT tokensChanged();
     }
     if (m_signInReply)

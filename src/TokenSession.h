@@ -137,6 +137,7 @@ Q_SIGNALS:
 
 private:
     void abandonResume(const QString &why);
+    void forgetRestoredTokens(); // in memory only; the keychain keeps the saved session
     void dropUnrestoredSession();
     void detachResumeRefresh();
     void preconnect();

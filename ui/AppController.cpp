@@ -204,18 +204,16 @@ void AppController::resume(const QString &username)
     }
     m_resuming = true;
     qCInfo(lcUi) << "restoring the saved session of" << username;
-    if (m_dialog) {
-        // Retry pressed in the dialog: it shows the busy bar at once.
+    // Retry pressed in the dialog: it shows the busy bar at once.
+    if (m_dialog)
         m_dialog->setRestoring(true, username);
-        m_session->resume(username);
-        return;
-    }
     m_session->resume(username);
-    // The explorer comes up at once and says it is restoring the session; requests sent
-    // meanwhile wait for it. The keychain (on its own thread) and the server work while the
+    // Otherwise the explorer comes up at once and says it is restoring the session; requests
+    // sent meanwhile wait for it. The keychain (on its own thread) and the server work while the
     // window is built and painted; a keychain prompt or a slow server is waited for in the
     // window. If the session cannot be restored, the sign-in dialog opens over it.
-    showExplorer();
+    if (!m_dialog)
+        showExplorer();
 }
 
 void AppController::onResumeFinished(const ApiError &error)
@@ -285,7 +283,7 @@ void AppController::onResumeFinished(const ApiError &error)
         break;
     }
     // The explorer, up since the start, says so too once the dialog is closed.
-    if (explorerVisible() && error.kind != ApiError::Canceled)
+    if (explorerVisible())
         explorer()->showSignedOut(error.kind == ApiError::NoSavedSession
                                           ? tr("You are not signed in. Sign in to send requests "
                                                "with a token.")
